@@ -1,0 +1,46 @@
+"""dualdiff: forward-mode automatic differentiation with dual numbers.
+
+>>> import dualdiff as dd
+>>> dd.derivative(lambda x: dd.log(x) + x * x, 2.0)
+4.5
+"""
+
+from .derivatives import derivative, grad, hessian, jacobian, jvp
+from .dual import Dual
+from .errors import (
+    DomainError,
+    DualConversionError,
+    DualDiffError,
+    ExpressionError,
+    InputError,
+    MissingExtraError,
+    NotAnalyticError,
+    SymbolicError,
+    UnsupportedOperationError,
+)
+from .functions import GENERIC as _GENERIC
+from .rules import RULES
+
+globals().update(_GENERIC)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dual",
+    "derivative",
+    "grad",
+    "jacobian",
+    "jvp",
+    "hessian",
+    "RULES",
+    "DualDiffError",
+    "DomainError",
+    "DualConversionError",
+    "InputError",
+    "UnsupportedOperationError",
+    "NotAnalyticError",
+    "ExpressionError",
+    "MissingExtraError",
+    "SymbolicError",
+    *sorted(_GENERIC),
+]

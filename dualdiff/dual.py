@@ -1,0 +1,578 @@
+"""The dual number ``Dual(primal, tangent)``: a value and its directional derivative(s).
+
+Arithmetic on a Dual carries the tangent along by the chain rule::
+
+    >>> from dualdiff import Dual, sin
+    >>> x = Dual(2.0, 1.0)
+    >>> x * x + 3
+    Dual(7.0, 4.0)
+    >>> sin(Dual(0.0, 1.0))
+    Dual(0.0, 1.0)
+
+The primal is a Python number, a NumPy array or (when derivatives are nested)
+another Dual. The tangent has the primal's shape, or one extra *leading*
+directions axis: ``Dual(2.0, np.array([1.0, 0.0]))`` carries two directional
+derivatives at once, which is how :func:`~dualdiff.grad` gets a whole gradient
+from one evaluation. A tangent may also be anything that broadcasts to that
+shape (a constant added to a scalar Dual keeps the scalar tangent); readers call
+:func:`full_tangent`.
+
+Every elementary function is derived from the rule table: the generic functions
+route a Dual here through :func:`functions.register`, each unary rule gets a
+method (``d.sin()``, also what NumPy calls for object arrays), and
+``__array_ufunc__`` maps NumPy ufuncs to rows. Only ``+ - * /`` and ``**`` are
+written by hand, for speed and for the care ``**`` needs (see
+:data:`dualdiff.rules.EXCEPTIONS`).
+
+Nested Duals carry a *tag*: each :func:`~dualdiff.derivative` call makes a new,
+larger tag, and a Dual with a smaller tag is a constant to one with a larger
+tag, so nested derivatives do not confuse their perturbations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from typing import Any, Callable
+
+import numpy as np
+
+from .errors import DomainError, DualConversionError, InputError, UnsupportedOperationError
+from .functions import GENERIC, real_or_domain_error, register
+from .rules import RULES, UFUNCS, Rule
+
+__all__ = ["Dual", "full_tangent", "new_tag", "ARRAY_FUNCTIONS"]
+
+_tags = itertools.count(1)
+
+
+def new_tag() -> int:
+    """A tag larger than every tag made before (for a new level of differentiation)."""
+    return next(_tags)
+
+
+#: NumPy function -> implementation on Duals, for ``__array_function__``.
+#: Structural array operations register themselves here.
+ARRAY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+_ADD, _SUB, _MUL, _DIV, _POW = (RULES[n] for n in ("add", "subtract", "multiply", "divide", "power"))
+
+
+def _ndim(x: Any) -> int:
+    if type(x) is float:
+        return 0
+    if isinstance(x, (np.ndarray, Dual)):
+        return x.ndim
+    return np.ndim(x)
+
+
+def _lift(tangent: Any, primal_ndim: int, ndim: int) -> Any:
+    """Make a tangent with a directions axis line up with a result of higher rank.
+
+    The directions axis leads, so a tangent of shape (k,) + S broadcast against
+    a value of more dimensions than S would put k in the wrong place: insert
+    the missing axes after the directions axis.
+    """
+    if ndim > primal_ndim and _ndim(tangent) > primal_ndim:
+        shape = np.shape(tangent)
+        return tangent.reshape(shape[:1] + (1,) * (ndim - primal_ndim) + shape[1:])
+    return tangent
+
+
+def _ieee_partial(partial: Callable[..., Any], args: tuple) -> Any:
+    # A partial that divides by zero on Python floats (sqrt' at 0) is
+    # re-evaluated on NumPy scalars, which give inf or nan as IEEE says.
+    with np.errstate(all="ignore"):
+        result = partial(*(np.float64(a) if type(a) is float else a for a in args))
+    return float(result) if type(result) is np.float64 else result
+
+
+def _eval_partial(partial: Callable[..., Any], args: tuple) -> Any:
+    try:
+        return partial(*args)
+    except (ZeroDivisionError, ValueError):
+        return _ieee_partial(partial, args)
+
+
+def _plain(x: Any) -> Any:
+    """NumPy 0-d floats and ints become Python floats so the fast paths apply."""
+    if isinstance(x, (np.float64, np.integer)):
+        return float(x)
+    return x
+
+
+class Dual:
+    """A dual number: ``primal + tangent·ε`` with ``ε² = 0``.
+
+    Comparisons (``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``) compare primals
+    only, so ordinary control flow (``if x > 0:``) works; a Dual is therefore not
+    hashable. ``float(d)`` raises :class:`~dualdiff.errors.DualConversionError`
+    rather than silently dropping the tangent.
+
+    >>> d = Dual(3.0, 1.0)
+    >>> d ** 2, d > 2
+    (Dual(9.0, 6.0), True)
+    """
+
+    __slots__ = ("primal", "tangent", "tag")
+
+    def __init__(self, primal: Any, tangent: Any = 0.0, *, tag: int = 0) -> None:
+        primal = _as_primal(primal, "primal")
+        tangent = _as_primal(tangent, "tangent")
+        pshape, tshape = np.shape(primal), np.shape(tangent)
+        if tshape not in (pshape, ()) and tshape[1:] != pshape:
+            try:
+                np.broadcast_shapes(tshape, pshape)
+                ok = len(tshape) <= len(pshape)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise InputError(
+                    f"a tangent of shape {tshape} does not fit a primal of shape {pshape}: "
+                    f"give it the primal's shape, or the shape (k,) + {pshape} for k directions"
+                )
+        self.primal = primal
+        self.tangent = tangent
+        self.tag = tag
+
+    # -- display ----------------------------------------------------------
+    def __repr__(self) -> str:
+        tag = f", tag={self.tag}" if self.tag else ""
+        return f"Dual({self.primal!r}, {self.tangent!r}{tag})"
+
+    # -- conversions that would lose the tangent --------------------------
+    def _refuse(self, kind: str) -> None:
+        raise DualConversionError(
+            f"cannot convert a Dual to {kind}: its tangent (the derivative) would be lost. "
+            f"A function from the math module (math.sin, ...) or a float array "
+            f"assignment (out[i] = dual) does this. Use dualdiff.sin or numpy.sin instead of "
+            f"math.sin, build arrays of Duals with a list and numpy.stack, or take .primal "
+            f"if you only want the value"
+        )
+
+    def __float__(self) -> float:
+        self._refuse("float")
+
+    def __int__(self) -> int:
+        self._refuse("int")
+
+    def __complex__(self) -> complex:
+        self._refuse("complex")
+
+    def __index__(self) -> int:
+        self._refuse("an index")
+
+    def __bool__(self) -> bool:
+        return bool(self.primal)
+
+    # -- comparisons act on the primal --------------------------------------
+    def __lt__(self, other: Any) -> Any:
+        return self.primal < (other.primal if isinstance(other, Dual) else other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.primal <= (other.primal if isinstance(other, Dual) else other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.primal > (other.primal if isinstance(other, Dual) else other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.primal >= (other.primal if isinstance(other, Dual) else other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.primal == (other.primal if isinstance(other, Dual) else other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.primal != (other.primal if isinstance(other, Dual) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # equality is on the primal only
+
+    # -- arithmetic: the hot path, by hand ----------------------------------
+    def __add__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(self.primal + other, self.tangent, self.tag)
+        if to is Dual and other.tag == self.tag:
+            p, q = self.primal, other.primal
+            if type(p) is float and type(q) is float:
+                return _new(p + q, self.tangent + other.tangent, self.tag)
+        return _binary(_ADD, self, other)
+
+    def __radd__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(other + self.primal, self.tangent, self.tag)
+        return _binary(_ADD, other, self)
+
+    def __sub__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(self.primal - other, self.tangent, self.tag)
+        if to is Dual and other.tag == self.tag:
+            p, q = self.primal, other.primal
+            if type(p) is float and type(q) is float:
+                return _new(p - q, self.tangent - other.tangent, self.tag)
+        return _binary(_SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(other - self.primal, -self.tangent, self.tag)
+        return _binary(_SUB, other, self)
+
+    def __mul__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(self.primal * other, self.tangent * other, self.tag)
+        if to is Dual and other.tag == self.tag:
+            p, q = self.primal, other.primal
+            if type(p) is float and type(q) is float:
+                return _new(p * q, self.tangent * q + p * other.tangent, self.tag)
+        return _binary(_MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            return _new(other * self.primal, other * self.tangent, self.tag)
+        return _binary(_MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            if other == 0:
+                raise DomainError("divide", (self.primal, other), _DIV.domain.text)
+            return _new(self.primal / other, self.tangent / other, self.tag)
+        if to is Dual and other.tag == self.tag:
+            p, q = self.primal, other.primal
+            if type(p) is float and type(q) is float:
+                if q == 0.0:
+                    raise DomainError("divide", (p, q), _DIV.domain.text)
+                v = p / q
+                return _new(v, (self.tangent - v * other.tangent) / q, self.tag)
+        return _binary(_DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Dual:
+        to = type(other)
+        if to is float or to is int:
+            p = self.primal
+            if type(p) is float:
+                if p == 0.0:
+                    raise DomainError("divide", (other, p), _DIV.domain.text)
+                v = other / p
+                return _new(v, -v * self.tangent / p, self.tag)
+        return _binary(_DIV, other, self)
+
+    def __pow__(self, other: Any) -> Dual:
+        return _binary(_POW, self, other)
+
+    def __rpow__(self, other: Any) -> Dual:
+        return _binary(_POW, other, self)
+
+    def __neg__(self) -> Dual:
+        return _new(-self.primal, -self.tangent, self.tag)
+
+    def __pos__(self) -> Dual:
+        return self
+
+    def __abs__(self) -> Dual:
+        return GENERIC["abs"](self)
+
+    def __floor__(self) -> Dual:
+        return GENERIC["floor"](self)
+
+    def __ceil__(self) -> Dual:
+        return GENERIC["ceil"](self)
+
+    # -- the array face: shape and indexing ---------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The primal's shape (the tangent may have one more, leading, axis)."""
+        return np.shape(self.primal)
+
+    @property
+    def ndim(self) -> int:
+        p = self.primal
+        return 0 if type(p) is float else p.ndim if isinstance(p, (np.ndarray, Dual)) else np.ndim(p)
+
+    @property
+    def size(self) -> int:
+        return int(np.size(self.primal))
+
+    def __len__(self) -> int:
+        if _ndim(self.primal) == 0:
+            raise TypeError("len() of a scalar Dual")
+        return len(self.primal)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, index: Any) -> Dual:
+        tangent = full_tangent(self)
+        if _ndim(tangent) > _ndim(self.primal):  # keep the directions axis whole
+            index_t = (slice(None),) + (index if isinstance(index, tuple) else (index,))
+        else:
+            index_t = index
+        if isinstance(index, Dual) or (isinstance(index, tuple) and any(
+                isinstance(i, Dual) for i in index)):
+            raise InputError("an index cannot be a Dual: index with integers, slices or masks")
+        return _new(_plain(self.primal[index]), tangent[index_t], self.tag)
+
+    def reshape(self, *shape: Any) -> Dual:
+        """The same numbers in a new shape (the directions axis, if any, stays first)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        tangent = full_tangent(self)
+        primal = self.primal
+        primal = primal.reshape(shape) if isinstance(primal, (np.ndarray, Dual)) else (
+            np.reshape(primal, shape))
+        new_shape = np.shape(primal)
+        if _ndim(tangent) > _ndim(self.primal):
+            new_shape = np.shape(tangent)[:1] + new_shape
+        return _new(_plain(primal) if new_shape == () else primal, tangent.reshape(new_shape),
+                    self.tag)
+
+    # -- NumPy --------------------------------------------------------------
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method != "__call__" or kwargs:
+            raise UnsupportedOperationError(
+                f"numpy.{ufunc.__name__}.{method}"
+                f"{' with ' + ', '.join(kwargs) if kwargs else ''} has no forward rule for "
+                f"Duals yet; call numpy.{ufunc.__name__}(...) without out=/where= arguments"
+            )
+        inputs = tuple(_plain(x) for x in inputs)
+        rule = UFUNCS.get(ufunc)
+        if rule is not None:
+            return GENERIC[rule.name](*inputs)
+        special = _SPECIAL_UFUNCS.get(ufunc)
+        if special is not None:
+            return special(*inputs)
+        if ufunc in _PRIMAL_ONLY_UFUNCS:  # comparisons and predicates: no derivative
+            return ufunc(*(x.primal if isinstance(x, Dual) else x for x in inputs))
+        raise UnsupportedOperationError(
+            f"numpy.{ufunc.__name__} has no forward rule for Duals yet; the supported ufuncs "
+            f"are those of dualdiff's rule table (see dualdiff.rules.RULES)"
+        )
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        implementation = ARRAY_FUNCTIONS.get(func)
+        if implementation is None:
+            raise UnsupportedOperationError(
+                f"numpy.{func.__name__} has no forward rule for Duals yet, so it would lose the "
+                f"derivative; write the computation with supported operations "
+                f"(see the README's list of NumPy functions)"
+            )
+        return implementation(*args, **kwargs)
+
+
+def _as_primal(value: Any, what: str) -> Any:
+    if isinstance(value, Dual):
+        return value
+    if type(value) is float:
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        raise InputError(f"a Dual's {what} must be a number or an array of numbers, not a bool")
+    if isinstance(value, numbers.Real) and not isinstance(value, np.generic):
+        return float(value)
+    if isinstance(value, (np.floating, np.integer)):
+        return float(value)
+    if isinstance(value, (complex, np.complexfloating)):
+        return value
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 -- any failure means "not numeric"
+        array = None
+    if array is None or array.dtype.kind not in "iufc":
+        raise InputError(
+            f"a Dual's {what} must be a number or an array of numbers, got "
+            f"{type(value).__name__} {value!r:.60}"
+        )
+    return array.astype(float) if array.dtype.kind in "iu" else array
+
+
+_object_new = object.__new__
+
+
+def _new(primal: Any, tangent: Any, tag: int) -> Dual:
+    """Make a Dual without validation: the hot path's constructor."""
+    d = _object_new(Dual)
+    d.primal = primal
+    d.tangent = tangent
+    d.tag = tag
+    return d
+
+
+def full_tangent(d: Dual) -> Any:
+    """The tangent of ``d`` broadcast to its full shape (directions axis first, if any)."""
+    t, p = d.tangent, d.primal
+    pshape, tshape = np.shape(p), np.shape(t)
+    has_directions = len(tshape) > len(pshape)
+    shape = (tshape[:1] + pshape) if has_directions else pshape
+    if tshape == shape:
+        return t
+    if has_directions:
+        t = t.reshape(tshape[:1] + (1,) * (len(pshape) + 1 - len(tshape)) + tshape[1:])
+    return np.broadcast_to(t, shape)
+
+
+def _split(x: Any, tag: int) -> tuple[Any, Any]:
+    """(primal, tangent) of ``x`` at the level ``tag``; a constant has no tangent (None)."""
+    if isinstance(x, Dual) and x.tag == tag:
+        return x.primal, x.tangent
+    return x, None
+
+
+def _unary_method(rule: Rule) -> Callable[[Dual], Dual]:
+    """The Dual implementation of a one-argument rule: v = f(p), v̇ = f'(p)·ṗ.
+
+    A float primal calls the rule's math function directly (the hot path);
+    anything else (an array, an outer Dual) goes through the generic function.
+    """
+    generic = GENERIC[rule.name]
+    real = rule.real
+    partial = rule.partials[0]
+    if not callable(partial):
+        constant = partial
+
+        def method(x: Dual) -> Dual:
+            return _new(generic(x.primal), x.tangent * constant, x.tag)
+
+    else:
+
+        def method(x: Dual) -> Dual:
+            p = x.primal
+            if type(p) is float:
+                try:
+                    v = real(p)
+                except (ValueError, ZeroDivisionError, OverflowError):
+                    v = real_or_domain_error(rule, (p,))
+            else:
+                v = generic(p)
+            try:
+                d = partial(p, v)
+            except (ZeroDivisionError, ValueError):
+                d = _ieee_partial(partial, (p, v))
+            return _new(v, x.tangent * d, x.tag)
+
+    method.__name__ = rule.name
+    method.__doc__ = f"{rule.name} of this Dual (see dualdiff.{rule.name})."
+    return method
+
+
+def _binary(rule: Rule, a: Any, b: Any) -> Dual:
+    """Any two-argument rule where at least one argument is a Dual.
+
+    The larger tag is this level; the other argument, whatever it is, is a
+    constant here (it may itself be a Dual of an outer level).
+    """
+    tag_a = a.tag if isinstance(a, Dual) else -1
+    tag_b = b.tag if isinstance(b, Dual) else -1
+    tag = tag_a if tag_a >= tag_b else tag_b
+    pa, ta = _split(_plain(a), tag)
+    pb, tb = _split(_plain(b), tag)
+    if rule is _POW:
+        return _power(pa, ta, pb, tb, tag)
+    value = GENERIC[rule.name](pa, pb)
+    return _new(value, _combine(rule.partials, (pa, pb), (ta, tb), value), tag)
+
+
+def _combine(partials: tuple, args: tuple, tangents: tuple, value: Any) -> Any:
+    """Σ ∂f/∂argᵢ · ṫᵢ over the arguments that carry a tangent."""
+    ndim = _ndim(value)
+    total = None
+    for partial, arg, tangent in zip(partials, args, tangents):
+        if tangent is None:
+            continue
+        tangent = _lift(tangent, _ndim(arg), ndim)
+        if callable(partial):
+            term = tangent * _eval_partial(partial, args + (value,))
+        elif partial == 1.0:
+            term = tangent
+        elif partial == -1.0:
+            term = -tangent
+        else:
+            term = tangent * partial
+        total = term if total is None else total + term
+    return total
+
+
+def _power(p: Any, tp: Any, q: Any, tq: Any, tag: int) -> Dual:
+    """``p ** q`` where the base, the exponent or both carry a tangent.
+
+    A constant exponent never takes a logarithm (so (-2)**3 and 0**2 work), and
+    the exponent's partial v·ln p is taken as 0 where v = 0 (its limit for a
+    base tending to 0 with a positive exponent), instead of 0·(-inf) = nan.
+    """
+    power = GENERIC["power"]
+    value = power(p, q)
+    ndim = _ndim(value)
+    total = None
+    if tp is not None:
+        if tq is None and _is_scalar(q) and q == 2:
+            d = 2.0 * p
+        elif tq is None and _is_scalar(q) and q == 0:
+            d = 0.0
+        else:
+            d = _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q))
+        total = _lift(tp, _ndim(p), ndim) * d
+    if tq is not None:
+        term = _lift(tq, _ndim(q), ndim) * _value_log_base(value, p)
+        total = term if total is None else total + term
+    return _new(value, total, tag)
+
+
+def _is_scalar(x: Any) -> bool:
+    return type(x) is float or type(x) is int
+
+
+def _value_log_base(value: Any, base: Any) -> Any:
+    """v·ln(base), with 0 where v == 0 (0**q for q > 0)."""
+    if type(value) is float:
+        if value == 0.0:
+            return 0.0
+        return _eval_partial(lambda v, b: v * GENERIC["log"](b), (value, base))
+    if isinstance(value, np.ndarray):
+        with np.errstate(all="ignore"):
+            return np.where(value == 0.0, 0.0, value * np.log(base))
+    return value * GENERIC["log"](base)
+
+
+def _implementation(rule: Rule) -> Callable[..., Dual]:
+    """What a generic function does when an argument is a Dual."""
+    if rule.arity == 1:
+        return _UNARY[rule]
+    return lambda a, b: _binary(rule, a, b)
+
+
+_UNARY: dict[Rule, Callable[[Dual], Dual]] = {
+    rule: _unary_method(rule) for rule in RULES.values() if rule.arity == 1
+}
+
+for _rule, _method in _UNARY.items():
+    for _name in (_rule.name,) + _rule.aliases:
+        if not hasattr(Dual, _name):
+            setattr(Dual, _name, _method)
+# NumPy calls these by their ufunc names on object arrays of Duals.
+Dual.arcsin, Dual.arccos, Dual.arctan = Dual.asin, Dual.acos, Dual.atan
+Dual.conjugate = Dual.conj = lambda self: self  # real Duals: np.conj on object arrays
+
+register(Dual, _implementation)
+
+# Questions about the shape have the primal's answer.
+ARRAY_FUNCTIONS[np.shape] = lambda a: np.shape(a.primal) if isinstance(a, Dual) else np.shape(a)
+ARRAY_FUNCTIONS[np.ndim] = lambda a: _ndim(a)
+ARRAY_FUNCTIONS[np.size] = lambda a, axis=None: np.size(
+    a.primal if isinstance(a, Dual) else a, axis)
+
+_SPECIAL_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
+    np.square: lambda x: x * x,
+    np.reciprocal: lambda x: 1.0 / x,
+    np.conjugate: lambda x: x,
+}
+
+_PRIMAL_ONLY_UFUNCS = frozenset({
+    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
+    np.isfinite, np.isinf, np.isnan, np.signbit, np.logical_and, np.logical_or,
+    np.logical_not, np.logical_xor,
+})
+
+del _rule, _method, _name
