@@ -103,6 +103,12 @@ class Rule:
     #: The convention at a kink or jump, for the docs of the generic function.
     note: str = ""
     ufuncs: tuple[np.ufunc, ...] = field(default=(), repr=False)
+    #: The argument names, for display (atan2 takes (y, x)).
+    params: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.params:
+            object.__setattr__(self, "params", ("x", "y")[: self.arity])
 
     @property
     def analytic(self) -> bool:
@@ -304,7 +310,7 @@ _ROWS: list[Rule] = [
     Rule("atan2", 2, math.atan2, None, np.arctan2, sympy.atan2,
          (lambda y, x, v: x / (x * x + y * y), lambda y, x, v: -y / (x * x + y * y)),
          Domain("(y, x) != (0, 0)", _ANY2, singular=math.hypot), "atan2",
-         r"\operatorname{atan2}", aliases=("arctan2",), ufuncs=(np.arctan2,)),
+         r"\operatorname{atan2}", aliases=("arctan2",), ufuncs=(np.arctan2,), params=("y", "x")),
     # Hyperbolic.
     Rule("sinh", 1, math.sinh, cmath.sinh, np.sinh, sympy.sinh,
          (lambda x, v: fn.cosh(x),), Domain("all real x", ((-20.0, 20.0),)), "sinh",
