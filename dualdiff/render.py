@@ -1,0 +1,418 @@
+"""One table renderer for every view of dualdiff: traces, comparison reports, sweeps.
+
+::
+
+    render_table(headers, rows, fmt="text", *, title=None, caption=None, digits=6,
+                 highlight_rows=(), ascii=False) -> str
+
+``headers``
+    One string (or :class:`Math`) per column.
+``rows``
+    A sequence of rows, each a sequence of cells, one per column. A cell is a
+    number (``float``, ``int``, ``complex``, a NumPy scalar or array), a
+    string, a :class:`Math` cell, or ``None`` (an empty cell).
+``fmt``
+    One of :data:`FORMATS`:
+
+    ``"text"``      aligned, for the terminal (box-drawing rules; ``ascii=True``
+                    gives pure ASCII rules and a ``>`` row marker);
+    ``"markdown"``  a pipe table (GitHub/CommonMark), cells escaped;
+    ``"latex"``     a booktabs ``tabular`` (``\\toprule``/``\\midrule``/``\\bottomrule``;
+                    needs ``\\usepackage{booktabs}``), wrapped in a ``table``
+                    environment with ``\\caption`` when ``title`` is given; text
+                    cells are escaped, :class:`Math` cells and strings written
+                    ``$...$`` are kept as math, numbers are set in math mode
+                    (``$-1.5$``, ``$1\\times 10^{-7}$``);
+    ``"html"``      a ``<table>``, every cell HTML-escaped, ``title`` as its
+                    ``<caption>``, highlighted rows with class ``dualdiff-flag``;
+    ``"csv"``       the :mod:`csv` module's dialect: a header line, then the rows;
+                    numbers at full precision (``repr``, which round-trips);
+                    ``title``/``caption``/``highlight_rows`` are not written;
+    ``"json"``      ``{"title", "caption", "headers", "rows", "highlight_rows"}``,
+                    numbers at full precision; nan/inf become the strings
+                    ``"nan"``, ``"inf"``, ``"-inf"`` so the output is strict JSON.
+``title``, ``caption``
+    Text above / below the table (``\\caption`` and a note in LaTeX).
+``digits``
+    Significant digits for numbers in text, Markdown, LaTeX and HTML
+    (``format(x, ".6g")`` by default). CSV and JSON always carry every digit.
+``highlight_rows``
+    Indices (0-based, into ``rows``) of rows to mark: a leading marker in text,
+    bold in Markdown and LaTeX, a CSS class in HTML. Callers who need the mark
+    in CSV/JSON too add a column for it (as the traces do).
+``ascii``
+    Text format only: ASCII rules and marker instead of box drawing.
+
+Text, Markdown, LaTeX and HTML are laid out by :mod:`tabulate` (the ``tables``
+extra); without it they raise :class:`~dualdiff.errors.MissingExtraError`,
+while CSV and JSON need nothing beyond the standard library.
+
+>>> print(render_table(["x", "f(x)"], [[1, 0.5], [2, 1 / 3]], "csv"), end="")
+x,f(x)
+1,0.5
+2,0.3333333333333333
+>>> print(render_table(["x", "f(x)"], [[2, 1 / 3]], "markdown", digits=3))
+|   x |   f(x) |
+|----:|-------:|
+|   2 |  0.333 |
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from .errors import InputError, MissingExtraError
+
+__all__ = ["render_table", "Math", "FORMATS", "format_number", "json_value", "latex_escape"]
+
+#: The formats :func:`render_table` accepts.
+FORMATS = ("text", "markdown", "latex", "html", "csv", "json")
+
+
+@dataclass(frozen=True)
+class Math:
+    """A cell shown as ``text`` everywhere except LaTeX, where it is ``$latex$``.
+
+    >>> Math("v̇₁ = v̇₋₁ / v₋₁", r"\\dot v_{1} = \\dot v_{-1} / v_{-1}")
+    Math(text='v̇₁ = v̇₋₁ / v₋₁', latex='\\\\dot v_{1} = \\\\dot v_{-1} / v_{-1}')
+    """
+
+    text: str
+    latex: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# -- numbers ---------------------------------------------------------------------
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Number) and not isinstance(x, bool)
+
+
+def _is_array(x: Any) -> bool:
+    return type(x).__module__ == "numpy" and hasattr(x, "ndim") and x.ndim > 0
+
+
+def format_number(x: Any, digits: int = 6) -> str:
+    """``x`` to ``digits`` significant digits (``"0.693147"``, ``"1e-07"``, ``"nan"``).
+
+    >>> format_number(2 / 3), format_number(10.0), format_number(-float("inf"))
+    ('0.666667', '10', '-inf')
+    """
+    if _is_array(x):
+        return "[" + ", ".join(format_number(v, digits) for v in x.tolist()) + "]"
+    if hasattr(x, "item") and not isinstance(x, (int, float, complex)):
+        x = x.item()  # NumPy scalar
+    if isinstance(x, bool):
+        return str(x)
+    if isinstance(x, numbers.Integral):
+        return str(int(x))
+    if isinstance(x, complex):
+        return format(x, f".{digits}g").strip("()")
+    return format(float(x), f".{digits}g")
+
+
+def _full(x: Any) -> Any:
+    """A Python number with every digit (NumPy scalars unwrapped)."""
+    if hasattr(x, "item") and not isinstance(x, (int, float, complex)):
+        x = x.item()
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        return int(x)
+    return x
+
+
+def json_value(x: Any) -> Any:
+    """A JSON-ready version of a cell or number, full precision, strict JSON.
+
+    Floats stay floats (``json`` writes ``repr``, which round-trips); nan and
+    infinities become ``"nan"``/``"inf"``/``"-inf"``; complex numbers become
+    ``[re, im]``; arrays become nested lists; :class:`Math` becomes its text.
+
+    >>> json_value(float("nan")), json_value(0.1), json_value(1 + 2j)
+    ('nan', 0.1, [1.0, 2.0])
+    """
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, Math):
+        return x.text
+    if _is_array(x):
+        return [json_value(v) for v in x.tolist()]
+    if isinstance(x, (list, tuple)):
+        return [json_value(v) for v in x]
+    if _is_number(x):
+        x = _full(x)
+        if isinstance(x, complex):
+            return [json_value(x.real), json_value(x.imag)]
+        if isinstance(x, float) and not math.isfinite(x):
+            return "nan" if x != x else ("inf" if x > 0 else "-inf")
+        return x
+    return str(x)
+
+
+def _csv_cell(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, Math):
+        return x.text
+    if _is_array(x):
+        return json.dumps(json_value(x))
+    if _is_number(x):
+        return repr(_full(x)).strip("()")
+    return str(x)
+
+
+# -- escaping --------------------------------------------------------------------
+
+_LATEX_SPECIAL = {
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
+}
+_LATEX_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIAL))
+
+
+def latex_escape(text: str) -> str:
+    r"""Escape LaTeX's special characters in plain text.
+
+    >>> print(latex_escape("50% of x_1 & {y}"))
+    50\% of x\_1 \& \{y\}
+    """
+    return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
+
+
+def _latex_number(x: Any, digits: int) -> str:
+    text = format_number(x, digits)
+    if text in ("nan", "-nan"):
+        return r"$\mathrm{NaN}$"
+    if text in ("inf", "-inf"):
+        return "$" + text.replace("inf", r"\infty") + "$"
+    mantissa, e, exponent = text.partition("e")
+    if e:
+        mantissa = "" if mantissa == "1" else ("-" if mantissa == "-1" else mantissa + r"\times ")
+        text = f"{mantissa}10^{{{int(exponent)}}}"
+    return f"${text}$"
+
+
+def _latex_cell(x: Any, digits: int) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, Math):
+        return f"${x.latex}$" if x.latex else ""
+    if _is_number(x) and not isinstance(x, complex):
+        return _latex_number(x, digits)
+    if _is_number(x) or _is_array(x):
+        return latex_escape(format_number(x, digits))
+    text = str(x)
+    if len(text) >= 2 and text.startswith("$") and text.endswith("$"):
+        return text  # already math
+    return latex_escape(text)
+
+
+_MARKDOWN_RE = re.compile(r"([\\|*_`<>\[\]])")
+
+
+def _markdown_escape(text: str) -> str:
+    return _MARKDOWN_RE.sub(r"\\\1", text)
+
+
+def _plain_cell(x: Any, digits: int) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, Math):
+        return x.text
+    if _is_number(x) or _is_array(x):
+        return format_number(x, digits)
+    return str(x)
+
+
+# -- layout ----------------------------------------------------------------------
+
+
+def _tabulate():
+    try:
+        import tabulate
+    except ImportError:
+        raise MissingExtraError("rendering tables", "tabulate", "tables") from None
+    return tabulate
+
+
+class _DisplayWidth:
+    """Stands in for :mod:`wcwidth` when it is not installed: the width of a string
+    as a terminal shows it, so combining dots (v̇) do not push columns out of line.
+    """
+
+    @staticmethod
+    def wcswidth(text: str) -> int:
+        width = 0
+        for ch in text:
+            if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d":
+                continue
+            width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+def _layout(tabulate_module, cells, headers, tablefmt, colalign):
+    """tabulate, counting display widths (not code points) when any cell needs it."""
+    needs_width = any(unicodedata.combining(ch) for row in [headers, *cells] for cell in row
+                      for ch in cell)
+    patch = needs_width and tabulate_module.wcwidth is None
+    if patch:  # wcwidth is tabulate's own optional dependency for exactly this
+        saved = tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE
+        tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE = _DisplayWidth, True
+    try:
+        return tabulate_module.tabulate(
+            cells, headers=headers, tablefmt=tablefmt, colalign=colalign,
+            disable_numparse=True, stralign="left",
+        )
+    finally:
+        if patch:
+            tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE = saved
+
+
+def _alignments(rows: Sequence[Sequence[Any]], ncols: int) -> list[str]:
+    """Right-align columns that hold only numbers (and blanks), left-align the rest."""
+    aligns = []
+    for j in range(ncols):
+        column = [row[j] for row in rows if j < len(row) and row[j] is not None]
+        numeric = bool(column) and all(_is_number(c) or _is_array(c) for c in column)
+        aligns.append("right" if numeric else "left")
+    return aligns
+
+
+def _check(headers: Sequence[Any], rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    for i, row in enumerate(rows):
+        if len(row) != len(headers):
+            raise InputError(
+                f"row {i} has {len(row)} cells but there are {len(headers)} headers; "
+                f"give every row one cell per column (None for an empty cell)"
+            )
+
+
+def render_table(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    fmt: str = "text",
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    digits: int = 6,
+    highlight_rows: Iterable[int] = (),
+    ascii: bool = False,
+) -> str:
+    """Render a table of numbers and text in one of :data:`FORMATS` (see the module docstring).
+
+    >>> print(render_table(["name", "value"], [["v1", 0.5]], "text", ascii=True))
+    name      value
+    ------  -------
+    v1          0.5
+    """
+    rows = [list(row) for row in rows]
+    headers = list(headers)
+    _check(headers, rows, fmt)
+    highlight = {i for i in highlight_rows if 0 <= i < len(rows)}
+    if fmt == "csv":
+        return _render_csv(headers, rows)
+    if fmt == "json":
+        return _render_json(headers, rows, title, caption, highlight)
+    module = _tabulate()
+    aligns = _alignments(rows, len(headers))
+    render = {"text": _render_text, "markdown": _render_markdown, "latex": _render_latex,
+              "html": _render_html}[fmt]
+    return render(module, headers, rows, aligns, title, caption, digits, highlight, ascii)
+
+
+def _render_csv(headers, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_csv_cell(h) for h in headers])
+    writer.writerows([[_csv_cell(c) for c in row] for row in rows])
+    return out.getvalue()
+
+
+def _render_json(headers, rows, title, caption, highlight) -> str:
+    document = {
+        "title": title,
+        "caption": caption,
+        "headers": [json_value(h) for h in headers],
+        "rows": [[json_value(c) for c in row] for row in rows],
+        "highlight_rows": sorted(highlight),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _render_text(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
+    cells = [[_plain_cell(c, digits) for c in row] for row in rows]
+    head = [_plain_cell(h, digits) for h in headers]
+    if highlight:  # a narrow marker column: tabulate strips padding inside cells
+        mark = ">" if ascii else "▶"
+        cells = [[mark if i in highlight else ""] + row for i, row in enumerate(cells)]
+        head, aligns = [""] + head, ["left"] + aligns
+    table = _layout(module, cells, head, "simple" if ascii else "simple_outline", aligns)
+    parts = [title, table, caption]
+    return "\n".join(p for p in parts if p)
+
+
+def _render_markdown(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
+    cells = [[_markdown_escape(_plain_cell(c, digits)) for c in row] for row in rows]
+    for i in highlight:
+        cells[i] = [f"**{c}**" if c else c for c in cells[i]]
+    head = [_markdown_escape(_plain_cell(h, digits)) for h in headers]
+    table = _layout(module, cells, head, "pipe", aligns)
+    parts = [f"**{_markdown_escape(title)}**" if title else None, table,
+             f"*{_markdown_escape(caption)}*" if caption else None]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _render_latex(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
+    cells = [[_latex_cell(c, digits) for c in row] for row in rows]
+    for i in highlight:
+        cells[i] = [r"\textbf{" + c + "}" if c else c for c in cells[i]]
+    head = [_latex_cell(h, digits) for h in headers]
+    raw = _layout(module, cells, head, "latex_raw", aligns)
+    # latex_raw draws three \hline rules: above the header, below it, at the end;
+    # booktabs names them.
+    lines = raw.split("\n")
+    rules = [i for i, line in enumerate(lines) if line.strip() == r"\hline"]
+    for i, name in zip(rules, (r"\toprule", r"\midrule", r"\bottomrule")):
+        lines[i] = name
+    tabular = "\n".join(lines)
+    out = [r"% needs \usepackage{booktabs}"]
+    if title:
+        out += [r"\begin{table}[htbp]", r"\centering", r"\caption{" + latex_escape(title) + "}"]
+    out.append(tabular)
+    if caption:
+        out.append(r"\par\smallskip{\footnotesize " + latex_escape(caption) + "}")
+    if title:
+        out.append(r"\end{table}")
+    return "\n".join(out)
+
+
+def _render_html(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
+    cells = [[html.escape(_plain_cell(c, digits)) for c in row] for row in rows]
+    head = [html.escape(_plain_cell(h, digits)) for h in headers]
+    table = _layout(module, cells, head, "unsafehtml", aligns)  # cells escaped above
+    lines = table.split("\n")
+    body_rows = [i for i, line in enumerate(lines) if line.startswith("<tr><td")]
+    for k, i in enumerate(body_rows):
+        if k in highlight:
+            lines[i] = lines[i].replace(
+                "<tr>", '<tr class="dualdiff-flag" style="background-color: #fdd;">', 1)
+    if title:
+        lines[0] = lines[0] + "\n<caption>" + html.escape(title) + "</caption>"
+    out = "\n".join(lines)
+    if caption:
+        out += '\n<p class="dualdiff-caption">' + html.escape(caption) + "</p>"
+    return out
