@@ -134,8 +134,23 @@ def _sigmoid(x: float) -> float:
 
 def _np_sigmoid(x):
     x = np.asarray(x)
+    if x.dtype.kind == "c":
+        # |x| would be the modulus here: branch on the real part instead, so
+        # that exp only ever sees arguments with a non-positive real part.
+        negative = x.real < 0
+        e = np.exp(np.where(negative, x, -x))
+        return (np.where(negative, e, 1.0) / (1.0 + e))[()]
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    # [()] turns the 0-d result of a NumPy scalar back into a NumPy scalar, as a ufunc does.
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))[()]
+
+
+def _complex_sigmoid(z: complex) -> complex:
+    # As the real formula: exp only of an argument with Re <= 0, so no OverflowError.
+    if z.real >= 0.0:
+        return 1.0 / (1.0 + cmath.exp(-z))
+    e = cmath.exp(z)
+    return e / (1.0 + e)
 
 
 def _softplus(x: float) -> float:
@@ -144,7 +159,35 @@ def _softplus(x: float) -> float:
 
 
 def _np_softplus(x):
+    x = np.asarray(x)
+    if x.dtype.kind == "c":  # np.logaddexp has no complex loop
+        return np.vectorize(_complex_softplus, otypes=[complex])(x)[()]
     return np.logaddexp(0.0, x)
+
+
+def _complex_log1p(z: complex) -> complex:
+    # cmath.log(1 + z) loses the digits of a small z to the rounding of 1 + z;
+    # log|1 + z| = log1p(2x + x² + y²)/2 and arg(1 + z) = atan2(y, 1 + x) keep them.
+    x, y = z.real, z.imag
+    if abs(x) > 0.5 or abs(y) > 0.5:
+        return cmath.log(1.0 + z)
+    return complex(0.5 * math.log1p(x * (2.0 + x) + y * y), math.atan2(y, 1.0 + x))
+
+
+def _complex_expm1(z: complex) -> complex:
+    # exp(z) - 1 cancels for small z: Re = expm1(x)·cos(y) - 2·sin²(y/2), Im = e^x·sin(y).
+    x, y = z.real, z.imag
+    s = math.sin(0.5 * y)
+    return complex(math.expm1(x) * math.cos(y) - 2.0 * s * s, math.exp(x) * math.sin(y))
+
+
+def _complex_softplus(z: complex) -> complex:
+    # log(1 + e^z): log1p(e^z) for Re z <= 0 (e^z small: log1p keeps its digits),
+    # z + log1p(e^-z) above (no overflow), brought back to the principal branch.
+    if z.real <= 0.0:
+        return _complex_log1p(cmath.exp(z))
+    w = z + _complex_log1p(cmath.exp(-z))
+    return complex(w.real, w.imag - 2.0 * math.pi * round(w.imag / (2.0 * math.pi)))
 
 
 def _cbrt_fallback(x: float) -> float:
@@ -208,7 +251,11 @@ def _vectorised(scalar: Callable, name: str) -> Callable:
             frompy = np.frompyfunc(scalar, 1, 1)
 
             def cached(x, _frompy=frompy):
-                return np.asarray(_frompy(x), dtype=float)
+                # frompyfunc gives objects: use the float dtype a ufunc would
+                # (float32 stays float32), and [()] gives a NumPy scalar, not a
+                # 0-d array, for a scalar argument.
+                dtype = np.result_type(np.asarray(x).dtype, np.float16)
+                return np.asarray(_frompy(x), dtype=dtype)[()]
 
         _VECTORISED[name] = cached
     return cached
@@ -260,14 +307,14 @@ _ROWS: list[Rule] = [
     Rule("exp", 1, math.exp, cmath.exp, np.exp, sympy.exp,
          (lambda x, v: v,), Domain("all real x", ((-20.0, 20.0),)), "exp", r"\exp",
          ufuncs=(np.exp,)),
-    Rule("expm1", 1, math.expm1, lambda z: cmath.exp(z) - 1.0, np.expm1,
+    Rule("expm1", 1, math.expm1, _complex_expm1, np.expm1,
          lambda x: sympy.exp(x) - 1,
          (lambda x, v: fn.exp(x),), Domain("all real x", ((-20.0, 20.0),)), "expm1",
          r"\operatorname{expm1}", ufuncs=(np.expm1,)),
     Rule("log", 1, math.log, cmath.log, np.log, sympy.log,
          (lambda x, v: 1.0 / x,), Domain("x > 0", ((1e-3, 1e3),)), "ln", r"\ln",
          aliases=("ln",), ufuncs=(np.log,)),
-    Rule("log1p", 1, math.log1p, lambda z: cmath.log(1.0 + z), np.log1p,
+    Rule("log1p", 1, math.log1p, _complex_log1p, np.log1p,
          lambda x: sympy.log(1 + x),
          (lambda x, v: 1.0 / (1.0 + x),), Domain("x > -1", ((-0.99, 100.0),)), "log1p",
          r"\operatorname{log1p}", ufuncs=(np.log1p,)),
@@ -339,11 +386,11 @@ _ROWS: list[Rule] = [
     Rule("erfc", 1, math.erfc, None, _np_erfc, sympy.erfc,
          (lambda x, v: -TWO_OVER_SQRT_PI * fn.exp(-(x * x)),),
          Domain("all real x", ((-5.0, 5.0),)), "erfc", r"\operatorname{erfc}"),
-    Rule("sigmoid", 1, _sigmoid, lambda z: 1.0 / (1.0 + cmath.exp(-z)), _np_sigmoid,
+    Rule("sigmoid", 1, _sigmoid, _complex_sigmoid, _np_sigmoid,
          lambda x: 1 / (1 + sympy.exp(-x)),
          (lambda x, v: v * fn.sigmoid(-x),), Domain("all real x", ((-40.0, 40.0),)),
          "σ", r"\sigma", aliases=("logistic", "expit")),
-    Rule("softplus", 1, _softplus, lambda z: cmath.log(1.0 + cmath.exp(z)), _np_softplus,
+    Rule("softplus", 1, _softplus, _complex_softplus, _np_softplus,
          lambda x: sympy.log(1 + sympy.exp(x)),
          (lambda x, v: fn.sigmoid(x),), Domain("all real x", ((-40.0, 40.0),)),
          "softplus", r"\operatorname{softplus}"),
