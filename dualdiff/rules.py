@@ -20,6 +20,9 @@ Accuracy shapes some formulas: ``tanh'`` is ``1/cosh(x)**2`` rather than
 ``1 - v**2`` and ``sigmoid'`` is ``v·sigmoid(-x)`` rather than ``v(1 - v)``,
 because the textbook forms lose all their digits to cancellation when the
 function saturates; ``asin'`` uses ``(1 - x)(1 + x)`` rather than ``1 - x²``.
+Partials never square with Python's ``**`` (a float overflow there raises
+OverflowError: tanh' at x = 400) nor square a large argument (asinh' is
+``1/hypot(x, 1)``, acosh' is ``1/(√(x-1)·√(x+1))``: no overflow to 0 at 1e200).
 """
 
 from __future__ import annotations
@@ -300,7 +303,7 @@ _ROWS: list[Rule] = [
     Rule("positive", 1, operator.pos, operator.pos, np.positive, operator.pos,
          (1.0,), Domain("all real x", _ANY), "+", "+", symbol="+", ufuncs=(np.positive,)),
     Rule("power", 2, _real_power, operator.pow, np.power, operator.pow,
-         (lambda x, y, v: y * x ** (y - 1.0), lambda x, y, v: v * fn.log(x)),
+         (lambda x, y, v: y * fn.power(x, y - 1.0), lambda x, y, v: v * fn.log(x)),
          Domain("x > 0, or x < 0 with an integer exponent", ((0.1, 10.0), (-5.0, 5.0))),
          "**", "^", symbol="**", aliases=("pow",), ufuncs=(np.power, np.float_power)),
     # Exponentials and logarithms.
@@ -366,13 +369,13 @@ _ROWS: list[Rule] = [
          (lambda x, v: fn.sinh(x),), Domain("all real x", ((-20.0, 20.0),)), "cosh",
          r"\cosh", ufuncs=(np.cosh,)),
     Rule("tanh", 1, math.tanh, cmath.tanh, np.tanh, sympy.tanh,
-         (lambda x, v: 1.0 / fn.cosh(x) ** 2,), Domain("all real x", ((-20.0, 20.0),)),
+         (lambda x, v: 1.0 / fn.power(fn.cosh(x), 2),), Domain("all real x", ((-20.0, 20.0),)),
          "tanh", r"\tanh", ufuncs=(np.tanh,)),
     Rule("asinh", 1, math.asinh, cmath.asinh, np.arcsinh, sympy.asinh,
-         (lambda x, v: 1.0 / fn.sqrt(x * x + 1.0),), Domain("all real x", ((-100.0, 100.0),)),
+         (lambda x, v: 1.0 / fn.hypot(x, 1.0),), Domain("all real x", ((-100.0, 100.0),)),
          "asinh", r"\operatorname{arsinh}", aliases=("arcsinh",), ufuncs=(np.arcsinh,)),
     Rule("acosh", 1, math.acosh, cmath.acosh, np.arccosh, sympy.acosh,
-         (lambda x, v: 1.0 / fn.sqrt((x - 1.0) * (x + 1.0)),),
+         (lambda x, v: 1.0 / (fn.sqrt(x - 1.0) * fn.sqrt(x + 1.0)),),
          Domain("x >= 1", ((1.01, 100.0),)), "acosh", r"\operatorname{arcosh}",
          aliases=("arccosh",), ufuncs=(np.arccosh,)),
     Rule("atanh", 1, math.atanh, cmath.atanh, np.arctanh, sympy.atanh,
