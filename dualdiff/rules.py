@@ -271,6 +271,16 @@ def _sympy_cbrt(x):
     return sympy.sign(x) * sympy.Abs(x) ** sympy.Rational(1, 3)
 
 
+def _floor(x: float) -> float:
+    # math.floor raises on nan (ValueError) and inf (OverflowError): they are
+    # their own floor, as in np.floor, not points outside the domain.
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _ceil(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
 def _dist_to_integer(x: float) -> float:
     return abs(x - round(x))
 
@@ -431,11 +441,11 @@ _ROWS: list[Rule] = [
          (0.0,), Domain("all real x", _ANY, singular=abs), "sign", r"\operatorname{sign}",
          Category.PIECEWISE_CONSTANT, note="sign'(x) = 0 everywhere, x = 0 included.",
          ufuncs=(np.sign,)),
-    Rule("floor", 1, lambda x: float(math.floor(x)), None, np.floor, sympy.floor,
+    Rule("floor", 1, _floor, None, np.floor, sympy.floor,
          (0.0,), Domain("all real x", _ANY, singular=_dist_to_integer), "floor",
          r"\operatorname{floor}", Category.PIECEWISE_CONSTANT,
          note="floor'(x) = 0 everywhere, the integers included.", ufuncs=(np.floor,)),
-    Rule("ceil", 1, lambda x: float(math.ceil(x)), None, np.ceil, sympy.ceiling,
+    Rule("ceil", 1, _ceil, None, np.ceil, sympy.ceiling,
          (0.0,), Domain("all real x", _ANY, singular=_dist_to_integer), "ceil",
          r"\operatorname{ceil}", Category.PIECEWISE_CONSTANT, aliases=("ceiling",),
          note="ceil'(x) = 0 everywhere, the integers included.", ufuncs=(np.ceil,)),
