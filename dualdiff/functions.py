@@ -86,7 +86,13 @@ def _complex(rule: Rule, args: tuple) -> complex:
             f"{', '.join(map(repr, args))}; the complex-step method needs every function in "
             f"f to be analytic: use a finite difference (scheme='central') instead"
         )
-    return rule.complex(*args)
+    try:
+        return rule.complex(*args)
+    except (ValueError, ZeroDivisionError):  # cmath.log(0j), 1 / 0j
+        raise _domain_error(rule, args) from None
+    except OverflowError:  # cmath.exp(1000 + 0j): IEEE inf, as for real scalars
+        with np.errstate(all="ignore"):
+            return complex(rule.numpy(*(np.complex128(a) for a in args)))
 
 
 def _not_numeric(rule: Rule, x: object) -> InputError:
