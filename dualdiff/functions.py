@@ -169,7 +169,10 @@ def make_generic(rule: Rule) -> Callable[..., Any]:
         def generic(x, y):
             tx, ty = type(x), type(y)
             if (tx is float or tx is int) and (ty is float or ty is int):
-                return real_or_domain_error(rule, (x, y))
+                # ints become floats, as for one-argument functions: maximum(2.0, 3)
+                # is 3.0, not the int 3, and so is the primal of a Dual built from it.
+                return real_or_domain_error(
+                    rule, (x if tx is float else float(x), y if ty is float else float(y)))
             implementation = (table.get(tx) or table.get(ty) or _implementation_for(rule, table, tx)
                               or _implementation_for(rule, table, ty))
             if implementation is not None:
