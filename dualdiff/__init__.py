@@ -18,6 +18,7 @@ from .errors import (
     SymbolicError,
     UnsupportedOperationError,
 )
+from .expr import Expression, parse, parse_assignments, parse_many
 from .functions import GENERIC as _GENERIC
 from .rules import RULES
 
@@ -32,6 +33,10 @@ __all__ = [
     "jacobian",
     "jvp",
     "hessian",
+    "Expression",
+    "parse",
+    "parse_many",
+    "parse_assignments",
     "RULES",
     "DualDiffError",
     "DomainError",
