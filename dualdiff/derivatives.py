@@ -38,8 +38,11 @@ def derivative(f: Callable[[Any], Any], x: float) -> Any:
         _check_callable(f, "derivative")
     tag = new_tag()
     y = f(_new(x, 1.0, tag))
-    if type(y) is Dual and y.tag == tag and type(y.tangent) is float:
-        return y.tangent  # the common case, without the general bookkeeping below
+    if type(y) is Dual and y.tag == tag and type(y.tangent) is float and type(y.primal) is float:
+        # The common case, without the general bookkeeping below. The primal
+        # must be checked too: an array result may carry a broadcast scalar
+        # tangent (np.ones(3) + x), whose derivative is an array, not a float.
+        return y.tangent
     _, tangent = _output(y, tag, None, "derivative")
     return _result(tangent)
 
