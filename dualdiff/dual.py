@@ -239,7 +239,9 @@ class Dual:
         to = type(other)
         if to is float or to is int:
             if other == 0:
-                raise DomainError("divide", (self.primal, other), _DIV.domain.text)
+                if type(self.primal) is float:
+                    raise DomainError("divide", (self.primal, other), _DIV.domain.text)
+                return _binary(_DIV, self, float(other))  # arrays: NumPy's inf and warning
             return _new(self.primal / other, self.tangent / other, self.tag)
         if to is Dual and other.tag == self.tag:
             p, q = self.primal, other.primal
