@@ -20,7 +20,9 @@ from .errors import (
 )
 from .expr import Expression, parse, parse_assignments, parse_many
 from .functions import GENERIC as _GENERIC
+from .numeric import NumericResult, complex_step, default_step, finite_difference, richardson
 from .rules import RULES
+from .sweep import StepSweep, step_sweep
 
 globals().update(_GENERIC)
 
@@ -37,6 +39,13 @@ __all__ = [
     "parse",
     "parse_many",
     "parse_assignments",
+    "finite_difference",
+    "complex_step",
+    "richardson",
+    "default_step",
+    "NumericResult",
+    "step_sweep",
+    "StepSweep",
     "RULES",
     "DualDiffError",
     "DomainError",
