@@ -21,8 +21,10 @@ Accuracy shapes some formulas: ``tanh'`` is ``1/cosh(x)**2`` rather than
 because the textbook forms lose all their digits to cancellation when the
 function saturates; ``asin'`` uses ``(1 - x)(1 + x)`` rather than ``1 - x²``.
 Partials never square with Python's ``**`` (a float overflow there raises
-OverflowError: tanh' at x = 400) nor square a large argument (asinh' is
-``1/hypot(x, 1)``, acosh' is ``1/(√(x-1)·√(x+1))``: no overflow to 0 at 1e200).
+OverflowError: tanh' at x = 400). acosh' is ``1/(√(x-1)·√(x+1))``: no overflow
+to 0 at 1e200, and the right branch for complex x. asinh' keeps ``1/√(x²+1)``
+(0 instead of 1/|x| beyond |x| ~ 1e154): the overflow-free ``1/hypot(x, 1)``
+would lose complex arguments, hypot having no complex evaluation.
 """
 
 from __future__ import annotations
@@ -382,7 +384,7 @@ _ROWS: list[Rule] = [
          (lambda x, v: 1.0 / fn.power(fn.cosh(x), 2),), Domain("all real x", ((-20.0, 20.0),)),
          "tanh", r"\tanh", ufuncs=(np.tanh,)),
     Rule("asinh", 1, math.asinh, cmath.asinh, np.arcsinh, sympy.asinh,
-         (lambda x, v: 1.0 / fn.hypot(x, 1.0),), Domain("all real x", ((-100.0, 100.0),)),
+         (lambda x, v: 1.0 / fn.sqrt(x * x + 1.0),), Domain("all real x", ((-100.0, 100.0),)),
          "asinh", r"\operatorname{arsinh}", aliases=("arcsinh",), ufuncs=(np.arcsinh,)),
     Rule("acosh", 1, math.acosh, cmath.acosh, np.arccosh, sympy.acosh,
          (lambda x, v: 1.0 / (fn.sqrt(x - 1.0) * fn.sqrt(x + 1.0)),),
