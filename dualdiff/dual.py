@@ -52,8 +52,12 @@ def new_tag() -> int:
 
 
 #: NumPy function -> implementation on Duals, for ``__array_function__``.
-#: Structural array operations register themselves here.
+#: Structural array operations register themselves here (see :mod:`dualdiff.arrays`).
 ARRAY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+#: ufuncs that are not rows of the rule table (``np.matmul``) -> implementation,
+#: and (ufunc, method) -> implementation for ``np.add.reduce`` and the like.
+ARRAY_UFUNCS: dict[Any, Callable[..., Any]] = {}
 
 _ADD, _SUB, _MUL, _DIV, _POW = (RULES[n] for n in ("add", "subtract", "multiply", "divide", "power"))
 
@@ -284,7 +288,9 @@ class Dual:
     def __ceil__(self) -> Dual:
         return GENERIC["ceil"](self)
 
-    # -- the array face: shape and indexing ---------------------------------
+    # -- the array face: shape, indexing and the NumPy methods ----------------
+    # Each method calls the NumPy function's rule (dualdiff.arrays), so a rule
+    # is written once; the directions axis of the tangent, if any, stays first.
     @property
     def shape(self) -> tuple[int, ...]:
         """The primal's shape (the tangent may have one more, leading, axis)."""
@@ -299,6 +305,22 @@ class Dual:
     def size(self) -> int:
         return int(np.size(self.primal))
 
+    @property
+    def dtype(self) -> np.dtype:
+        """The primal's dtype (float64 for a Python float)."""
+        p = self.primal
+        return p.dtype if isinstance(p, (np.ndarray, Dual)) else np.result_type(p)
+
+    @property
+    def T(self) -> Dual:  # noqa: N802 -- NumPy's name
+        """The transpose, as ``ndarray.T``."""
+        return ARRAY_FUNCTIONS[np.transpose](self)
+
+    @property
+    def mT(self) -> Dual:  # noqa: N802 -- NumPy's name
+        """The transpose of the last two axes, as ``ndarray.mT``."""
+        return ARRAY_FUNCTIONS[np.swapaxes](self, -1, -2)
+
     def __len__(self) -> int:
         if _ndim(self.primal) == 0:
             raise TypeError("len() of a scalar Dual")
@@ -309,32 +331,129 @@ class Dual:
             yield self[i]
 
     def __getitem__(self, index: Any) -> Dual:
-        tangent = full_tangent(self)
-        if _ndim(tangent) > _ndim(self.primal):  # keep the directions axis whole
-            index_t = (slice(None),) + (index if isinstance(index, tuple) else (index,))
-        else:
-            index_t = index
+        """Basic and advanced indexing, slices and masks; the directions axis stays first."""
+        p = self.primal
+        if type(index) is int and type(p) is np.ndarray:  # x[i], the common case
+            t = self.tangent
+            if type(t) is np.ndarray and t.shape == p.shape:
+                return _new(_plain(p[index]), _plain(t[index]), self.tag)
         if isinstance(index, Dual) or (isinstance(index, tuple) and any(
                 isinstance(i, Dual) for i in index)):
             raise InputError("an index cannot be a Dual: index with integers, slices or masks")
-        return _new(_plain(self.primal[index]), tangent[index_t], self.tag)
+        tangent = full_tangent(self)
+        value = p[index]
+        if _ndim(tangent) == _ndim(p):
+            return _new(_plain(value), _plain(tangent[index]), self.tag)
+        index = index if type(index) is tuple else (index,)
+        if all(_basic_index(i) for i in index):
+            return _new(_plain(value), tangent[(slice(None),) + index], self.tag)
+        # Advanced indices can move axes to the front: keep the directions axis
+        # out of their way at the end, where an index never reaches.
+        moved = np.moveaxis(tangent, 0, -1)[index + (slice(None),)]
+        return _new(_plain(value), np.moveaxis(moved, -1, 0), self.tag)
 
-    def reshape(self, *shape: Any) -> Dual:
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``d[index] = value``: copies the arrays first (they may be shared), then assigns."""
+        result = _setitem(self, index, value)
+        self.primal, self.tangent, self.tag = result.primal, result.tangent, result.tag
+
+    def reshape(self, *shape: Any, order: str = "C") -> Dual:
         """The same numbers in a new shape (the directions axis, if any, stays first)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        tangent = full_tangent(self)
-        primal = self.primal
-        primal = primal.reshape(shape) if isinstance(primal, (np.ndarray, Dual)) else (
-            np.reshape(primal, shape))
-        new_shape = np.shape(primal)
-        if _ndim(tangent) > _ndim(self.primal):
-            new_shape = np.shape(tangent)[:1] + new_shape
-        return _new(_plain(primal) if new_shape == () else primal, tangent.reshape(new_shape),
-                    self.tag)
+        return ARRAY_FUNCTIONS[np.reshape](self, shape, order=order)
+
+    def ravel(self, order: str = "C") -> Dual:
+        return ARRAY_FUNCTIONS[np.reshape](self, (-1,), order=order)
+
+    flatten = ravel
+
+    def transpose(self, *axes: Any) -> Dual:
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return ARRAY_FUNCTIONS[np.transpose](self, axes or None)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Dual:
+        return ARRAY_FUNCTIONS[np.swapaxes](self, axis1, axis2)
+
+    def squeeze(self, axis: Any = None) -> Dual:
+        return ARRAY_FUNCTIONS[np.squeeze](self, axis)
+
+    def copy(self) -> Dual:
+        return ARRAY_FUNCTIONS[np.copy](self)
+
+    def sum(self, axis: Any = None, dtype: Any = None, out: Any = None,
+            keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.sum](self, axis, dtype, out, keepdims)
+
+    def mean(self, axis: Any = None, dtype: Any = None, out: Any = None,
+             keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.mean](self, axis, dtype, out, keepdims)
+
+    def var(self, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+            keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.var](self, axis, dtype, out, ddof, keepdims)
+
+    def std(self, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
+            keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.std](self, axis, dtype, out, ddof, keepdims)
+
+    def prod(self, axis: Any = None, dtype: Any = None, out: Any = None,
+             keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.prod](self, axis, dtype, out, keepdims)
+
+    def cumsum(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Dual:
+        return ARRAY_FUNCTIONS[np.cumsum](self, axis, dtype, out)
+
+    def max(self, axis: Any = None, out: Any = None, keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.max](self, axis, out, keepdims)
+
+    def min(self, axis: Any = None, out: Any = None, keepdims: bool = False) -> Dual:
+        return ARRAY_FUNCTIONS[np.min](self, axis, out, keepdims)
+
+    def argmax(self, axis: Any = None) -> Any:
+        return np.argmax(_primal_of(self), axis)
+
+    def argmin(self, axis: Any = None) -> Any:
+        return np.argmin(_primal_of(self), axis)
+
+    def clip(self, min: Any = None, max: Any = None) -> Dual:  # noqa: A002 -- NumPy's names
+        return ARRAY_FUNCTIONS[np.clip](self, min, max)
+
+    def dot(self, other: Any) -> Dual:
+        return ARRAY_FUNCTIONS[np.dot](self, other)
+
+    def __matmul__(self, other: Any) -> Dual:
+        return ARRAY_UFUNCS[np.matmul](self, other)
+
+    def __rmatmul__(self, other: Any) -> Dual:
+        return ARRAY_UFUNCS[np.matmul](other, self)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """Refuse to become a plain array, which would drop the tangent.
+
+        ``np.array(..., dtype=object)`` asks for an object array of Duals and
+        gets one; so does ``np.array([d1, d2])`` of *scalar* Duals (an object
+        array, as the Jacobian accepts). An array Dual or any numeric dtype
+        raises :class:`~dualdiff.errors.DualConversionError`.
+        """
+        if (dtype is None and _ndim(self.primal) == 0) or (
+                dtype is not None and np.dtype(dtype) == object):
+            return _object_array(self)
+        raise DualConversionError(
+            f"cannot convert a Dual of shape {self.shape} to a NumPy array: its tangent (the "
+            f"derivative) would be lost. A Dual already behaves like an array, so drop "
+            f"numpy.asarray/numpy.array on it (e.g. 'x = np.asarray(x)' at the top of the "
+            f"function); to build an array from several Duals use numpy.stack([...]) or "
+            f"numpy.concatenate; np.array(..., dtype=object) makes an object array of Duals"
+        )
 
     # -- NumPy --------------------------------------------------------------
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method != "__call__":
+            implementation = ARRAY_UFUNCS.get((ufunc, method))
+            if implementation is not None:
+                return implementation(*inputs, **kwargs)
         if method != "__call__" or kwargs:
             raise UnsupportedOperationError(
                 f"numpy.{ufunc.__name__}.{method}"
@@ -345,7 +464,7 @@ class Dual:
         rule = UFUNCS.get(ufunc)
         if rule is not None:
             return GENERIC[rule.name](*inputs)
-        special = _SPECIAL_UFUNCS.get(ufunc)
+        special = _SPECIAL_UFUNCS.get(ufunc) or ARRAY_UFUNCS.get(ufunc)
         if special is not None:
             return special(*inputs)
         if ufunc in _PRIMAL_ONLY_UFUNCS:  # comparisons and predicates: no derivative
@@ -364,6 +483,31 @@ class Dual:
                 f"(see the README's list of NumPy functions)"
             )
         return implementation(*args, **kwargs)
+
+
+def _basic_index(i: Any) -> bool:
+    """True for an index part that never reorders axes (int, slice, None, ...)."""
+    return (i is None or i is Ellipsis or type(i) is slice or type(i) is int
+            or isinstance(i, np.integer))
+
+
+def _primal_of(x: Any) -> Any:
+    """The plain value under every level of Dual."""
+    while isinstance(x, Dual):
+        x = x.primal
+    return x
+
+
+def _object_array(d: Dual) -> np.ndarray:
+    """An object array of the scalar Duals in ``d`` (0-d for a scalar Dual)."""
+    shape = d.shape
+    out = np.empty(shape, dtype=object)
+    if not shape:
+        out[()] = d
+    else:
+        for index in np.ndindex(*shape):
+            out[index] = d[index]
+    return out
 
 
 def _as_primal(value: Any, what: str) -> Any:
@@ -578,3 +722,9 @@ _PRIMAL_ONLY_UFUNCS = frozenset({
 })
 
 del _rule, _method, _name
+
+# The structural rules register themselves into ARRAY_FUNCTIONS and ARRAY_UFUNCS.
+from . import arrays as _arrays  # noqa: E402  (needs the names above)
+
+_setitem = _arrays.setitem
+ARRAY_UFUNCS.update(_arrays.UFUNC_METHODS)
