@@ -32,10 +32,10 @@ def derivative(f: Callable[[Any], Any], x: float) -> Any:
     >>> dd.derivative(lambda x: dd.derivative(lambda y: y**3, x), 2.0)  # f''(2) of y**3
     12.0
     """
+    if not callable(f):  # first: derivative(2.0, f) is a swap, not a bad point
+        _check_callable(f, "derivative")
     if type(x) is not float:
         x = _scalar_point(x, "derivative", "Perhaps you meant grad(f, x) or jacobian(f, x)?")
-    if not callable(f):
-        _check_callable(f, "derivative")
     tag = new_tag()
     y = f(_new(x, 1.0, tag))
     if type(y) is Dual and y.tag == tag and type(y.tangent) is float and type(y.primal) is float:
@@ -102,14 +102,15 @@ def jvp(f: Callable[[Any], Any], x: Any, v: Any) -> tuple[Any, Any]:
     _check_callable(f, "jvp")
     if _is_scalar_like(x):
         x = _scalar_point(x, "jvp", "")
-        v = _scalar_point(v, "jvp (the direction v)", "give v as a number, like x")
+        if not _is_scalar_like(v):
+            raise InputError(
+                f"jvp needs a direction v like x: x is a scalar, so v must be a number, "
+                f"got {_describe(v)}"
+            )
+        v = _scalar_point(v, "jvp", "")
     else:
         x = _array_point(x, "jvp", "")
-        v = np.asarray(_array_point(v, "jvp (the direction v)", "give v with x's shape"))
-        if v.shape != _shape(x):
-            raise InputError(
-                f"jvp needs a direction v of x's shape {_shape(x)}, got shape {v.shape}"
-            )
+        v = _direction(v, _shape(x))
     tag = new_tag()
     value, tangent = _output(f(_new(x, v, tag)), tag, None, "jvp")
     return _result(value), _result(tangent)
@@ -164,8 +165,39 @@ def _scalar_point(x: Any, caller: str, hint: str) -> Any:
     elif isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf":
         return float(x)
     shape = np.shape(x) if isinstance(x, (list, tuple, np.ndarray, Dual)) else None
-    what = f"an array of shape {shape}" if shape else f"{type(x).__name__} {x!r:.40}"
-    raise InputError(f"{caller} needs a scalar point x, got {what}. {hint}".rstrip())
+    if shape:  # the hint (grad? jacobian?) is for array points only, not for "a" or None
+        raise InputError(f"{caller} needs a scalar point x, got an array of shape {shape}. {hint}"
+                         .rstrip())
+    raise InputError(
+        f"{caller} needs a scalar point x (a real or complex number), got {_describe(x)}"
+    )
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, (list, tuple, np.ndarray, Dual)) and np.shape(x):
+        return f"an array of shape {np.shape(x)}"
+    return f"{type(x).__name__} {x!r:.40}"
+
+
+def _direction(v: Any, shape: tuple[int, ...]) -> Any:
+    """jvp's direction for an array point: numbers of x's shape (a Dual when nested)."""
+    if isinstance(v, Dual):
+        array = v
+    elif _is_scalar_like(v):
+        array = None
+    else:
+        try:
+            array = np.asarray(v)
+        except Exception:  # noqa: BLE001 -- ragged lists and the like
+            array = None
+        if array is not None and array.dtype.kind not in "iufc":
+            raise InputError(
+                f"jvp needs a direction v of numbers, of x's shape {shape}; got "
+                f"{type(v).__name__} {v!r:.40}"
+            )
+    if array is None or np.shape(array) != shape:
+        raise InputError(f"jvp needs a direction v of x's shape {shape}, got {_describe(v)}")
+    return array.astype(float) if isinstance(array, np.ndarray) and array.dtype.kind in "iu" else array
 
 
 def _array_point(x: Any, caller: str, hint: str) -> Any:
