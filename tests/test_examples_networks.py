@@ -197,3 +197,58 @@ def test_naive_chain_rule_costs_quadratic_evaluations(index, depth):
     expected = float(sympy.diff(chain, x).subs(x, sympy.Rational(3, 10)).evalf(40))
     assert c["forward"] == pytest.approx(expected, rel=1e-12)
     assert c["naive"] == pytest.approx(expected, rel=1e-12)
+
+
+# -- 07 bidirectional RNN ----------------------------------------------------------------
+
+
+def _birnn_loss_mp(p, override):
+    """L = Σₜ ‖zₜ - yₜ‖² of the bidirectional RNN, in mpmath, from the homework's equations."""
+    q = {k: mpmath.matrix(np.asarray(v).tolist()) for k, v in p.items()}
+    q.update(override)
+    sig = lambda a: mpmath.matrix([1 / (1 + mpmath.exp(-a[i])) for i in range(a.rows)])  # noqa: E731
+    steps, hidden = q["x"].rows, q["Wf"].rows
+    col = lambda m, t: mpmath.matrix([m[t, j] for j in range(m.cols)])  # noqa: E731
+    hf = {0: mpmath.matrix(hidden, 1)}
+    for t in range(1, steps + 1):
+        hf[t] = sig(q["Wf"] * col(q["x"], t - 1) + q["Uf"] * hf[t - 1])
+    hb = {steps + 1: mpmath.matrix(hidden, 1)}
+    for t in range(steps, 0, -1):
+        hb[t] = sig(q["Wb"] * col(q["x"], t - 1) + q["Ub"] * hb[t + 1])
+    total, ys = mpmath.mpf(0), {}
+    for t in range(1, steps + 1):
+        ys[t] = q["Vf"] * hf[t] + q["Vb"] * hb[t]
+        r = col(q["z"], t - 1) - ys[t]
+        total += sum(r[i] ** 2 for i in range(r.rows))
+    return total, ys
+
+
+@pytest.mark.parametrize("name", ["Wf", "Ub"])
+def test_birnn_gradients_match_high_precision_differences(name):
+    m = load("07_bidirectional_rnn")
+    r = result("07_bidirectional_rnn")
+    base = np.asarray(m.P[name])
+    expected = np.zeros_like(base)
+    for index in np.ndindex(base.shape):
+        def along(h, index=index):
+            w = mpmath.matrix(base.tolist())
+            w[index] = w[index] + h
+            return _birnn_loss_mp(m.P, {name: w})[0]
+        expected[index] = float(mpmath.diff(along, 0))
+    np.testing.assert_allclose(r[f"grad_{name}"], expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(r[f"bptt_{name}"], expected, rtol=1e-12, atol=1e-14)
+    assert np.max(np.abs(r[f"student_{name}"] - expected)) > 1e-2  # the wrong step (1) spoils it
+
+
+def test_birnn_check_names_the_squared_norm_step():
+    m = load("07_bidirectional_rnn")
+    r = result("07_bidirectional_rnn")
+    loss, ys = _birnn_loss_mp(m.P, {})
+    assert r["loss"] == pytest.approx(float(loss), rel=1e-14)
+    for t in range(1, m.T + 1):  # ∇_y‖z - y‖² = 2(y - z), from the definition
+        z = np.asarray(m.P["z"][t - 1])
+        y = np.array([float(v) for v in ys[t]])
+        np.testing.assert_allclose(r["ad_dL_dy"][t - 1], 2 * (y - z), rtol=1e-13)
+    assert r["first_wrong_correct"] is None
+    label, t, _ = r["first_wrong_student"]
+    assert label.startswith("step (1)") and t == 1
