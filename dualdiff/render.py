@@ -32,7 +32,8 @@
                     numbers at full precision; nan/inf become the strings
                     ``"nan"``, ``"inf"``, ``"-inf"`` so the output is strict JSON.
 ``title``, ``caption``
-    Text above / below the table (``\\caption`` and a note in LaTeX).
+    Text above / below the table (``\\caption`` and a note in LaTeX); a
+    :class:`Math` title or caption gives its ``latex`` form, unescaped, in LaTeX.
 ``digits``
     Significant digits for numbers in text, Markdown, LaTeX and HTML
     (``format(x, ".6g")`` by default). CSV and JSON always carry every digit.
@@ -66,13 +67,13 @@ import json
 import math
 import numbers
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from .errors import InputError, MissingExtraError
 
-__all__ = ["render_table", "Math", "FORMATS", "format_number", "json_value", "latex_escape"]
+__all__ = ["render_table", "Math", "FORMATS", "format_number", "json_value", "latex_escape",
+           "latex_number"]
 
 #: The formats :func:`render_table` accepts.
 FORMATS = ("text", "markdown", "latex", "html", "csv", "json")
@@ -191,17 +192,26 @@ def latex_escape(text: str) -> str:
     return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], text)
 
 
-def _latex_number(x: Any, digits: int) -> str:
+def latex_number(x: Any, digits: int = 6) -> str:
+    r"""A number as LaTeX math (without the dollars): ``-1.5``, ``10^{-7}``, ``\infty``.
+
+    >>> latex_number(2.5e-7), latex_number(float("-inf"))
+    ('2.5\\times 10^{-7}', '-\\infty')
+    """
     text = format_number(x, digits)
     if text in ("nan", "-nan"):
-        return r"$\mathrm{NaN}$"
+        return r"\mathrm{NaN}"
     if text in ("inf", "-inf"):
-        return "$" + text.replace("inf", r"\infty") + "$"
+        return text.replace("inf", r"\infty")
     mantissa, e, exponent = text.partition("e")
     if e:
         mantissa = "" if mantissa == "1" else ("-" if mantissa == "-1" else mantissa + r"\times ")
         text = f"{mantissa}10^{{{int(exponent)}}}"
-    return f"${text}$"
+    return text
+
+
+def _latex_number(x: Any, digits: int) -> str:
+    return f"${latex_number(x, digits)}$"
 
 
 def _latex_cell(x: Any, digits: int) -> str:
@@ -247,6 +257,15 @@ def _tabulate():
     return tabulate
 
 
+# Zero-width code points (combining marks: the dot of v̇; joiners) and East Asian
+# wide ranges, enough to measure what dualdiff writes without the wcwidth package.
+_ZERO_WIDTH = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                         "\ufe20-\ufe2f\u200b-\u200d]")
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                   "\uffe0-\uffe6]")
+
+
 class _DisplayWidth:
     """Stands in for :mod:`wcwidth` when it is not installed: the width of a string
     as a terminal shows it, so combining dots (v̇) do not push columns out of line.
@@ -254,18 +273,15 @@ class _DisplayWidth:
 
     @staticmethod
     def wcswidth(text: str) -> int:
-        width = 0
-        for ch in text:
-            if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d":
-                continue
-            width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        return width
+        if text.isascii():
+            return len(text)
+        return len(text) - len(_ZERO_WIDTH.findall(text)) + len(_WIDE.findall(text))
 
 
 def _layout(tabulate_module, cells, headers, tablefmt, colalign):
     """tabulate, counting display widths (not code points) when any cell needs it."""
-    needs_width = any(unicodedata.combining(ch) for row in [headers, *cells] for cell in row
-                      for ch in cell)
+    needs_width = any(_ZERO_WIDTH.search(cell) for row in [headers, *cells] for cell in row
+                      if not cell.isascii())
     patch = needs_width and tabulate_module.wcwidth is None
     if patch:  # wcwidth is tabulate's own optional dependency for exactly this
         saved = tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE
@@ -306,8 +322,8 @@ def render_table(
     rows: Iterable[Sequence[Any]],
     fmt: str = "text",
     *,
-    title: str | None = None,
-    caption: str | None = None,
+    title: str | Math | None = None,
+    caption: str | Math | None = None,
     digits: int = 6,
     highlight_rows: Iterable[int] = (),
     ascii: bool = False,
@@ -344,8 +360,8 @@ def _render_csv(headers, rows) -> str:
 
 def _render_json(headers, rows, title, caption, highlight) -> str:
     document = {
-        "title": title,
-        "caption": caption,
+        "title": None if title is None else str(title),
+        "caption": None if caption is None else str(caption),
         "headers": [json_value(h) for h in headers],
         "rows": [[json_value(c) for c in row] for row in rows],
         "highlight_rows": sorted(highlight),
@@ -362,7 +378,7 @@ def _render_text(module, headers, rows, aligns, title, caption, digits, highligh
         head, aligns = [""] + head, ["left"] + aligns
     table = _layout(module, cells, head, "simple" if ascii else "simple_outline", aligns)
     parts = [title, table, caption]
-    return "\n".join(p for p in parts if p)
+    return "\n".join(str(p) for p in parts if p)
 
 
 def _render_markdown(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
@@ -371,8 +387,8 @@ def _render_markdown(module, headers, rows, aligns, title, caption, digits, high
         cells[i] = [f"**{c}**" if c else c for c in cells[i]]
     head = [_markdown_escape(_plain_cell(h, digits)) for h in headers]
     table = _layout(module, cells, head, "pipe", aligns)
-    parts = [f"**{_markdown_escape(title)}**" if title else None, table,
-             f"*{_markdown_escape(caption)}*" if caption else None]
+    parts = [f"**{_markdown_escape(str(title))}**" if title else None, table,
+             f"*{_markdown_escape(str(caption))}*" if caption else None]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -391,13 +407,17 @@ def _render_latex(module, headers, rows, aligns, title, caption, digits, highlig
     tabular = "\n".join(lines)
     out = [r"% needs \usepackage{booktabs}"]
     if title:
-        out += [r"\begin{table}[htbp]", r"\centering", r"\caption{" + latex_escape(title) + "}"]
+        out += [r"\begin{table}[htbp]", r"\centering", r"\caption{" + _latex_text(title) + "}"]
     out.append(tabular)
     if caption:
-        out.append(r"\par\smallskip{\footnotesize " + latex_escape(caption) + "}")
+        out.append(r"\par\smallskip{\footnotesize " + _latex_text(caption) + "}")
     if title:
         out.append(r"\end{table}")
     return "\n".join(out)
+
+
+def _latex_text(text: Any) -> str:
+    return text.latex if isinstance(text, Math) else latex_escape(str(text))
 
 
 def _render_html(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
@@ -411,8 +431,8 @@ def _render_html(module, headers, rows, aligns, title, caption, digits, highligh
             lines[i] = lines[i].replace(
                 "<tr>", '<tr class="dualdiff-flag" style="background-color: #fdd;">', 1)
     if title:
-        lines[0] = lines[0] + "\n<caption>" + html.escape(title) + "</caption>"
+        lines[0] = lines[0] + "\n<caption>" + html.escape(str(title)) + "</caption>"
     out = "\n".join(lines)
     if caption:
-        out += '\n<p class="dualdiff-caption">' + html.escape(caption) + "</p>"
+        out += '\n<p class="dualdiff-caption">' + html.escape(str(caption)) + "</p>"
     return out
