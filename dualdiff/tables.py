@@ -1,0 +1,500 @@
+"""Forward-mode tables of a finished :class:`~dualdiff.trace.Trace`, in every format.
+
+One row per node, as in Griewank & Walther and Table 2 of Baydin et al.::
+
+    >>> import dualdiff as dd
+    >>> from dualdiff.trace import trace
+    >>> t = trace(lambda x1, x2: dd.log(x1) + x1 * x2 - dd.sin(x2), 2.0, 5.0, wrt="x1")
+    >>> print(t.table("text", ascii=True, title=False))
+    node    primal trace       primal  tangent trace            with numbers      tangent
+    ------  --------------  ---------  -----------------------  --------------  ---------
+    v-1     v-1 = x1                2  dv-1 = dx1               1                       1
+    v0      v0 = x2                 5  dv0 = dx2                0                       0
+    v1      v1 = ln v-1      0.693147  dv1 = dv-1/v-1           1/2                   0.5
+    v2      v2 = v-1 * v0          10  dv2 = v0*dv-1 + v-1*dv0  5*1 + 2*0               5
+    v3      v3 = v1 + v2      10.6931  dv3 = dv1 + dv2          0.5 + 5               5.5
+    v4      v4 = sin v0     -0.958924  dv4 = cos(v0)*dv0        cos(5)*0                0
+    v5      v5 = v3 - v4      11.6521  dv5 = dv3 - dv4          5.5 - 0               5.5
+    y       y = v5            11.6521  dy = dv5                 5.5                   5.5
+
+Columns: the node; its primal definition; its primal value; the tangent rule in
+symbols; for each direction, the rule with the numbers substituted and the
+tangent value. The tangent rule is never written per function: each row's
+partial derivatives (:attr:`dualdiff.rules.Rule.partials`) are applied to SymPy
+symbols standing for the node's arguments and value, and
+``Σ ∂f/∂argᵢ · v̇ᵢ`` is formed from them and printed by SymPy (str and LaTeX
+printers), with the node names put in afterwards. When some node is NaN/inf or a
+comparison was recorded, a ``note`` column says so (in every format) and the
+first NaN/inf row is highlighted.
+
+Formats: ``text`` (Unicode names ``v₋₁``, ``v̇₁``; ``ascii=True`` gives ``v-1``,
+``dv1``), ``markdown``, ``latex`` (booktabs), ``html``, ``csv`` (full
+precision) and ``json`` (:func:`to_json`, full precision). Layout is
+:func:`dualdiff.render.render_table`'s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+import sympy
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
+
+from .errors import InputError
+from .render import FORMATS, Math, format_number, json_value, latex_escape, render_table
+from .rules import Rule
+from .trace import Node, Trace
+
+__all__ = ["table", "to_json", "tangent_rule", "STYLES"]
+
+#: Naming styles: how names, dots and operators are written.
+STYLES = ("unicode", "ascii", "latex")
+
+_SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_DOT = "\u0307"  # combining dot above: v̇
+
+
+# -- names -------------------------------------------------------------------
+
+
+def _name(kind: str, number: Any, style: str, dot: bool = False) -> str:
+    """``v₋₁`` / ``v-1`` / ``v_{-1}`` (with a dot: ``v̇₋₁`` / ``dv-1`` / ``\\dot{v}_{-1}``)."""
+    number = "" if number is None else str(number)
+    if style == "unicode":  # NFC: ẏ is one precomposed character (v̇ has none)
+        return unicodedata.normalize("NFC", kind + (_DOT if dot else "")
+                                     + number.translate(_SUBSCRIPTS))
+    if style == "ascii":
+        return ("d" if dot else "") + kind + number
+    base = rf"\dot{{{kind}}}" if dot else kind
+    return f"{base}_{{{number}}}" if number else base
+
+
+def _node_name(node: Node, style: str, dot: bool = False) -> str:
+    return _name(node.kind, node.number, style, dot)
+
+
+def _output_name(name: str, style: str, dot: bool = False) -> str:
+    return _name("y", name[1:] or None, style, dot)
+
+
+_LABEL = re.compile(r"^([A-Za-z]+)(\d*)$")
+
+
+@lru_cache(maxsize=None)
+def _label(label: str, style: str, dot: bool = False) -> str:
+    """An input's parameter name as a symbol: ``x1`` → ``x₁``/``ẋ₁``, ``nu`` → ``ν``, ``\\nu``."""
+    match = _LABEL.match(label)
+    if style == "ascii" or match is None:
+        if style == "latex":
+            text = r"\mathrm{" + latex_escape(label) + "}"
+            return rf"\dot{{{text}}}" if dot else text
+        return ("d" if dot else "") + label
+    base, digits = match.groups()
+    symbol = base + ("dot" if dot else "") + (f"_{digits}" if digits else "")
+    if style == "latex":
+        return sympy.latex(sympy.Symbol(symbol))
+    return unicodedata.normalize("NFC", pretty_symbol(symbol))
+
+
+def _number(x: Any, style: str, digits: int | None) -> str:
+    """A number as it appears inside a formula; None digits: full precision (repr)."""
+    if digits is None:
+        text = repr(float(x)) if isinstance(x, float) else str(x)
+    else:
+        text = format_number(x, digits)
+    if style == "latex" and digits is not None:
+        from .render import latex_number
+
+        text = latex_number(x, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _direction_title(trace: Trace, index: int, style: str) -> str:
+    direction = trace.directions[index]
+    if direction.input is not None:
+        label = _label(direction.input, style)
+        return {"unicode": f"∂/∂{label}", "ascii": f"d/d{label}",
+                "latex": rf"$\partial/\partial {label}$"}[style]
+    return ("along " if style != "latex" else "along ") + direction.name
+
+
+# -- definitions (the primal trace) --------------------------------------------------
+
+_UNICODE_OPERATORS = {"*": "×", "**": "^"}
+
+
+def _arg_text(trace: Trace, index: int, style: str, digits: int) -> str:
+    node = trace.nodes[index]
+    if node.is_constant:
+        return _number(node.primal, style, digits)
+    return _node_name(node, style)
+
+
+def _definition_rhs(trace: Trace, node: Node, style: str, digits: int) -> str:
+    rule = node.rule
+    args = [_arg_text(trace, i, style, digits) for i in node.args]
+    if style == "latex":
+        if rule.symbol is not None:
+            if rule.arity == 1:
+                return f"{rule.latex}{args[0]}"
+            if rule.symbol == "**":
+                return f"{args[0]}^{{{args[1]}}}"
+            return f"{args[0]} {rule.latex} {args[1]}"
+        if rule.latex.startswith(r"\sqrt"):  # takes its argument in braces
+            return f"{rule.latex}{{{args[0]}}}"
+        return f"{rule.latex}\\left({', '.join(args)}\\right)"
+    if rule.symbol is not None:
+        symbol = _UNICODE_OPERATORS.get(rule.symbol, rule.symbol) if style == "unicode" \
+            else rule.symbol
+        return f"{symbol}{args[0]}" if rule.arity == 1 else f"{args[0]} {symbol} {args[1]}"
+    if rule.arity == 1:
+        return f"{rule.text} {args[0]}"
+    return f"{rule.text}({', '.join(args)})"
+
+
+def _definition(trace: Trace, node: Node, style: str, digits: int) -> str:
+    lhs = _node_name(node, style)
+    if node.is_input:
+        return f"{lhs} = {_label(node.label, style)}"
+    if node.is_constant:
+        return f"{lhs} = {_number(node.primal, style, digits)}"
+    return f"{lhs} = {_definition_rhs(trace, node, style, digits)}"
+
+
+# -- tangent rules, from the rule table ------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\bX([AD])(\d+)\b|\bXV\b")
+
+
+@dataclass(frozen=True)
+class _Template:
+    """Σ ∂f/∂argᵢ·v̇ᵢ for one rule and argument pattern, with placeholders
+    ``XA<k>`` (argument k), ``XD<k>`` (its tangent) and ``XV`` (the value)."""
+
+    ascii: str
+    unicode: str
+    latex: str
+
+
+def _clean(expr: Any, digits: int | None) -> Any:
+    """Integers, halves, thirds and quarters become exact (1.0 → 1, 0.5 → 1/2: the rules'
+    own constants), other floats are shown with ``digits`` significant digits (None: the
+    shortest text that gives the float back)."""
+    expr = sympy.sympify(expr)
+    replacements = {}
+    for f in expr.atoms(sympy.Float):
+        exact = sympy.Rational(float(f)).limit_denominator(4)
+        if float(exact) == float(f):
+            replacements[f] = exact
+        else:
+            # printed with full_prec=False, so trailing zeros do not show
+            replacements[f] = sympy.Float(repr(float(f)), 17) if digits is None else \
+                sympy.Float(float(f), digits)
+    return expr.xreplace(replacements) if replacements else expr
+
+
+def _sympy_constant(value: Any, digits: int | None) -> Any:
+    return _clean(sympy.Float(value) if isinstance(value, float) else sympy.sympify(value), digits)
+
+
+def _term(partial: Any, k: int) -> tuple[bool, str, str]:
+    """One term ∂f/∂a·ȧ as (negative, str text, LaTeX text), the tangent written ``XD<k>``."""
+    negative = bool(partial.could_extract_minus_sign())
+    if negative:
+        partial = -partial
+    numer, denom = sympy.fraction(partial)
+    dot = f"XD{k}"
+    if numer == 1:
+        top, top_latex = dot, dot
+    else:
+        text = sympy.sstr(numer, full_prec=False)
+        top = f"({text})*{dot}" if numer.is_Add else f"{text}*{dot}"
+        top_latex = f"{_latex(numer, parens=numer.is_Add)} \\cdot {dot}"
+    if denom == 1:
+        return negative, top, top_latex
+    bottom = sympy.sstr(denom, full_prec=False)
+    if denom.is_Add or denom.is_Mul:
+        bottom = f"({bottom})"
+    return negative, f"{top}/{bottom}", f"\\frac{{{top_latex}}}{{{_latex(denom)}}}"
+
+
+def _latex(expr: Any, parens: bool = False) -> str:
+    names = {s: s.name for s in expr.free_symbols}
+    text = sympy.latex(expr, mul_symbol="dot", symbol_names=names, full_prec=False)
+    return rf"\left({text}\right)" if parens else text
+
+
+@lru_cache(maxsize=4096)
+def _template(rule: Rule, pattern: tuple, digits: int | None) -> _Template:
+    """Apply the row's partials to placeholder symbols; group terms by argument."""
+    value = sympy.Symbol("XV")
+    args = [sympy.Symbol(f"XA{p[1]}") if p[0] == "v" else _sympy_constant(p[1], digits)
+            for p in pattern]
+    by_arg: dict[int, Any] = {}
+    for partial, p in zip(rule.partials, pattern):
+        if p[0] != "v":
+            continue
+        d = partial(*args, value) if callable(partial) else partial
+        by_arg[p[1]] = by_arg.get(p[1], 0) + _clean(d, digits)
+    ascii_parts, latex_parts = [], []
+    for k, partial in by_arg.items():
+        partial = sympy.sympify(partial)
+        if partial == 0:
+            continue
+        negative, text, latex = _term(partial, k)
+        sign = " - " if negative else " + "
+        ascii_parts.append(("-" if negative else "") + text if not ascii_parts else sign + text)
+        latex_parts.append(("-" if negative else "") + latex if not latex_parts else sign + latex)
+    ascii_text = "".join(ascii_parts) or "0"
+    latex_text = "".join(latex_parts) or "0"
+    unicode_text = ascii_text.replace("**", "^").replace("*", "·")
+    return _Template(ascii_text, unicode_text, latex_text)
+
+
+def _pattern(node: Node, trace: Trace) -> tuple:
+    """('v', k) for the k-th distinct variable argument, ('c', value) for a constant."""
+    seen: dict[int, int] = {}
+    pattern = []
+    for i in node.args:
+        arg = trace.nodes[i]
+        if arg.is_constant:
+            pattern.append(("c", arg.primal))
+        else:
+            pattern.append(("v", seen.setdefault(i, len(seen))))
+    return tuple(pattern)
+
+
+def _fill(template: str, fill: Callable[[str, int | None], str]) -> str:
+    return _PLACEHOLDER.sub(
+        lambda m: fill(m.group(1) or "V", int(m.group(2)) if m.group(2) else None), template)
+
+
+def _variables(node: Node, trace: Trace) -> list[int]:
+    """The distinct variable (non-constant) argument nodes, in the template's order."""
+    out: list[int] = []
+    for i in node.args:
+        if not trace.nodes[i].is_constant and i not in out:
+            out.append(i)
+    return out
+
+
+def tangent_rule(trace: Trace, node: Node, style: str = "unicode", digits: int = 6,
+                 direction: int | None = None) -> str:
+    """The tangent rule of one node: ``v̇₁ = v̇₋₁/v₋₁``; with ``direction``, the
+    right-hand side with that direction's numbers put in (``1/2``).
+
+    >>> import dualdiff as dd
+    >>> from dualdiff.trace import trace
+    >>> t = trace(lambda x: dd.sin(x) * x, 1.0)
+    >>> tangent_rule(t, t.nodes[1]), tangent_rule(t, t.nodes[2], "ascii")
+    ('v̇₁ = cos(v₀)·v̇₀', 'dv2 = v0*dv1 + v1*dv0')
+    """
+    if style not in STYLES:
+        raise InputError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
+    if node.is_constant:
+        return ""
+    if node.is_input:
+        if direction is not None:
+            return _number(trace.directions[direction].seed[node.index], style, digits)
+        return f"{_node_name(node, style, dot=True)} = {_label(node.label, style, dot=True)}"
+    template = _template(node.rule, _pattern(node, trace), digits)
+    text = getattr(template, style)
+    variables = _variables(node, trace)
+    if direction is None:
+        def fill(kind: str, k: int | None) -> str:
+            if kind == "V":
+                return _node_name(node, style)
+            return _node_name(trace.nodes[variables[k]], style, dot=(kind == "D"))
+
+        return f"{_node_name(node, style, dot=True)} = {_fill(text, fill)}"
+
+    alone = _PLACEHOLDER.fullmatch(text) is not None  # a lone number needs no parentheses
+
+    def fill_numbers(kind: str, k: int | None) -> str:
+        if kind == "V":
+            return _number(node.primal, style, digits)
+        arg = trace.nodes[variables[k]]
+        text = _number(arg.tangent[direction] if kind == "D" else arg.primal, style, digits)
+        return text[1:-1] if alone and text.startswith("(") else text
+
+    return _fill(text, fill_numbers)
+
+
+# -- the table ---------------------------------------------------------------------
+
+
+def _notes(trace: Trace, style: str) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for c in trace.comparisons:
+        if c.op in _RULE_NAMES:
+            row = c.after
+            text = f"{c.op} at its kink"
+        else:
+            row = c.left if c.left is not None else c.right
+            left = _node_name(trace.nodes[c.left], style) if c.left is not None else \
+                format_number(c.left_value)
+            right = _node_name(trace.nodes[c.right], style) if c.right is not None else \
+                format_number(c.right_value)
+            text = f"{left} {c.op} {right}: {c.outcome}" + (" (tie)" if c.tie else "")
+        if row is not None:
+            notes.setdefault(row, []).append(text)
+    if trace.nonfinite is not None:
+        mark = "first NaN/Inf" if style != "unicode" else "⚠ first NaN/Inf"
+        notes.setdefault(trace.nonfinite, []).insert(0, mark)
+    return notes
+
+
+def _rule_names() -> frozenset:
+    from .rules import RULES
+
+    return frozenset(RULES)
+
+
+_RULE_NAMES = _rule_names()
+
+
+def _title(trace: Trace, style: str, digits: int) -> str:
+    math = (lambda s: f"${s}$") if style == "latex" else (lambda s: s)  # noqa: E731
+    number = (lambda x: _number(x, "latex", digits)) if style == "latex" else (  # noqa: E731
+        lambda x: format_number(x, digits))
+    point = ", ".join(math(f"{_label(trace.nodes[i].label, style)} = "
+                           f"{number(trace.nodes[i].primal)}") for i in trace.inputs)
+    if len(trace.directions) == 1:
+        seed = trace.directions[0].seed
+        what = "seed " + ", ".join(
+            math(f"{_label(trace.nodes[i].label, style, dot=True)} = {number(seed[j])}")
+            for j, i in enumerate(trace.inputs))
+    else:
+        what = "directions " + ", ".join(_direction_title(trace, d, style)
+                                         for d in range(len(trace.directions)))
+    name = trace.function_name
+    if style == "latex":
+        name = r"\texttt{" + latex_escape(name) + "}"
+    return f"Forward-mode trace of {name} at {point}; {what}"
+
+
+def _rows(trace: Trace, style: str, digits: int, constants: bool, numbers_as_text: bool):
+    """(headers, rows, highlight) in one naming style."""
+    k = len(trace.directions)
+    single = k == 1
+    headers: list[Any] = ["node", "primal trace", "primal", "tangent trace"]
+    for d in range(k):
+        title = "" if single else f" ({_direction_title(trace, d, style)})"
+        headers += [f"with numbers{title}", f"tangent{title}"]
+    notes = _notes(trace, style)
+    with_notes = bool(notes)
+    if with_notes:
+        headers.append("note")
+    rows, highlight = [], []
+    for node in trace.nodes:
+        if node.is_constant and not constants:
+            continue
+        if node.index == trace.nonfinite:
+            highlight.append(len(rows))
+        row = [_node_name(node, style), _definition(trace, node, style, digits), node.primal,
+               tangent_rule(trace, node, style, digits)]
+        for d in range(k):
+            if node.is_constant:
+                row += [None, None]
+            else:
+                row += [tangent_rule(trace, node, style, digits, d), node.tangent[d]]
+        if with_notes:
+            row.append("; ".join(notes.get(node.index, ())))
+        rows.append(row)
+    for output in trace.outputs:
+        node = trace.nodes[output.node]
+        y, v = _output_name(output.name, style), _node_name(node, style)
+        value = _number(node.primal, style, digits) if node.is_constant else v
+        row = [y, f"{y} = {value}", node.primal,
+               f"{_output_name(output.name, style, dot=True)} = "
+               f"{'0' if node.is_constant else _node_name(node, style, dot=True)}"]
+        for d in range(k):
+            tangent = 0.0 if node.tangent is None else node.tangent[d]
+            row += [_number(tangent, style, digits), tangent]
+        if with_notes:
+            row.append("")
+        rows.append(row)
+    if style == "latex":
+        rows = [[Math(c, c) if isinstance(c, str) and c else c for c in row] for row in rows]
+    return headers, rows, highlight
+
+
+def table(trace: Trace, fmt: str = "text", *, digits: int = 6, ascii: bool = False,
+          constants: bool = False, title: Any = None) -> str:
+    """The forward-mode table of ``trace`` in ``fmt`` (one of :data:`dualdiff.render.FORMATS`).
+
+    ``digits`` significant digits (not in CSV/JSON, which keep every digit);
+    ``ascii`` for plain-ASCII names in text/CSV (``v-1``, ``dv1``);
+    ``constants`` to give constants rows of their own (they are otherwise
+    written inline); ``title`` None for an automatic title, False for none,
+    or a string.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown table format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return to_json(trace)
+    style = "latex" if fmt == "latex" else ("ascii" if ascii else "unicode")
+    headers, rows, highlight = _rows(trace, style, digits, constants, False)
+    if title is None:
+        text_style = "ascii" if style == "ascii" else "unicode"
+        title = _title(trace, text_style, digits)
+        if style == "latex":
+            title = Math(title, _title(trace, "latex", digits))
+    caption = None
+    if trace.nonfinite is not None:
+        name = _node_name(trace.nodes[trace.nonfinite], style)
+        caption = f"Row {name} is the first whose value or tangent is NaN or infinite."
+        if style == "latex":
+            caption = Math(caption, f"Row ${name}$ is the first whose value or tangent is NaN "
+                                    f"or infinite.")
+    return render_table(headers, rows, fmt, title=title or None, caption=caption,
+                        digits=digits, highlight_rows=highlight, ascii=ascii)
+
+
+def to_json(trace: Trace, *, indent: int | None = 2) -> str:
+    """The trace as strict JSON, numbers at full precision (nan/inf as strings).
+
+    Keys: ``function``, ``inputs`` (name, node, value), ``directions`` (name,
+    seed), ``rows`` (one per node, constants included: ``name``, ``op``,
+    ``args``, ``primal``, ``tangent`` (one number per direction, null for a
+    constant), ``definition``, ``rule``, ``rule_latex``), ``outputs`` (name,
+    node, primal, tangent), ``comparisons`` and ``nonfinite`` (a row name or null).
+    """
+    rows = []
+    for node in trace.nodes:
+        rows.append({
+            "name": node.name,
+            "op": node.op_name,
+            "args": [trace.nodes[i].name for i in node.args],
+            "primal": json_value(node.primal),
+            "tangent": None if node.tangent is None else [json_value(t) for t in node.tangent],
+            "definition": _definition(trace, node, "ascii", None),
+            "rule": tangent_rule(trace, node, "ascii", None) or None,
+            "rule_latex": tangent_rule(trace, node, "latex", None) or None,
+        })
+    document = {
+        "function": trace.function_name,
+        "inputs": [{"name": trace.nodes[i].label, "node": trace.nodes[i].name,
+                    "value": json_value(trace.nodes[i].primal)} for i in trace.inputs],
+        "directions": [{"name": d.name, "seed": [json_value(s) for s in d.seed]}
+                       for d in trace.directions],
+        "rows": rows,
+        "outputs": [{"name": o.name, "node": trace.nodes[o.node].name,
+                     "primal": json_value(trace.nodes[o.node].primal),
+                     "tangent": [json_value(t) for t in trace._output_tangent(o)]}
+                    for o in trace.outputs],
+        "comparisons": [{"op": c.op,
+                         "left": trace.nodes[c.left].name if c.left is not None
+                         else json_value(c.left_value),
+                         "right": trace.nodes[c.right].name if c.right is not None
+                         else json_value(c.right_value),
+                         "outcome": json_value(c.outcome), "tie": c.tie}
+                        for c in trace.comparisons],
+        "nonfinite": None if trace.nonfinite is None else trace.nodes[trace.nonfinite].name,
+    }
+    return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
