@@ -1,0 +1,5 @@
+"""``python -m dualdiff``: the same as the ``dualdiff`` command."""
+
+from .cli import main
+
+raise SystemExit(main())
