@@ -40,6 +40,7 @@ import difflib
 import functools
 import importlib.util
 import inspect
+import json
 import math
 import os
 import sys
@@ -207,6 +208,16 @@ def _digits(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from 0 to 3600, got {text!r:.40}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dualdiff`` command."""
     from . import __version__
@@ -248,8 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
                              help="differentiate with respect to " + (
                                  "these variables only (default: all)" if many else
                                  "this variable (default: the first)"))
-        if name in ("diff", "check"):
+        if name == "diff":
             sub.add_argument("--format", choices=FORMATS_DIFF, default="text", help="output format (default text)")
+        if name == "check":
+            sub.add_argument("--format", choices=FORMATS_TABLE, default="text", help="output format (default text)")
+            sub.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS",
+                             help="time limit of the symbolic (SymPy) derivative (default 10)")
         if name == "table":
             sub.add_argument("--format", choices=FORMATS_TABLE, default=None,
                              help="output format (default text, or from the -o file's suffix)")
@@ -808,14 +823,39 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
     _value(problem)
     from .compare import compare
 
-    if wrt != list(problem.names):
-        raise InputError("--wrt is not supported by check yet; leave it out to check every variable")
-    report = compare(problem.vector_function, list(problem.point))
+    index = [problem.names.index(n) for n in wrt]
+    base = list(problem.point)
+    scalar = len(wrt) == 1
+
+    def f(v: Any) -> Any:
+        args: list[Any] = list(base)
+        for slot, component in zip(index, [v] if scalar else v):
+            args[slot] = component
+        return problem.function(*args)
+
+    f.__name__ = "f"
+    x = base[index[0]] if scalar else [base[i] for i in index]
+    report = compare(f, x, timeout=ns.timeout)
     if ns.format == "json":
-        _print(stdout, report.to_json())
-    else:
-        options = {"digits": ns.digits} if ns.digits is not None else {}
-        _print(stdout, report.table("text", **options))
+        document = json.loads(report.to_json())
+        document["variables"] = wrt
+        document["at"] = {n: out.json_number(v) for n, v in zip(problem.names, problem.point)}
+        _print(stdout, out.dumps(document))
+        return 0
+    target = out.Style(stdout)
+    options = {"digits": ns.digits} if ns.digits is not None else {}
+    if ns.format == "text":
+        options["ascii"] = not target.unicode
+    text = report.table(ns.format, **options)
+    if ns.format == "text":
+        # compare() calls the variables x (one) or x0, x1, ... (several): say which is which.
+        symbols = ["x"] if scalar else [f"x{i}" for i in range(len(wrt))]
+        legend = ", ".join(f"{s} is {n}" for s, n in zip(symbols, wrt))
+        lines = [target.bold(line) for line in problem.header()] + [f"at {problem.where()}"]
+        if symbols != wrt:
+            lines.append(f"In the report below {legend}.")
+        text = "\n".join(lines) + "\n\n" + text
+    _print(stdout, text)
     return 0
 
 
