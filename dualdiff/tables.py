@@ -378,7 +378,7 @@ def _title(trace: Trace, style: str, digits: int) -> str:
     return f"Forward-mode trace of {name} at {point}; {what}"
 
 
-def _rows(trace: Trace, style: str, digits: int, constants: bool, numbers_as_text: bool):
+def _rows(trace: Trace, style: str, digits: int, constants: bool):
     """(headers, rows, highlight) in one naming style."""
     k = len(trace.directions)
     single = k == 1
@@ -439,7 +439,7 @@ def table(trace: Trace, fmt: str = "text", *, digits: int = 6, ascii: bool = Fal
     if fmt == "json":
         return to_json(trace)
     style = "latex" if fmt == "latex" else ("ascii" if ascii else "unicode")
-    headers, rows, highlight = _rows(trace, style, digits, constants, False)
+    headers, rows, highlight = _rows(trace, style, digits, constants)
     if title is None:
         text_style = "ascii" if style == "ascii" else "unicode"
         title = _title(trace, text_style, digits)

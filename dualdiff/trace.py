@@ -51,7 +51,7 @@ import numbers
 import operator
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence, Union
+from typing import Any, Callable, Union
 
 import numpy as np
 
@@ -445,13 +445,10 @@ class Recorder:
 
 
 def _constant_value(x: Any) -> Any:
+    """A constant as a plain Python number (a Dual of another trace or tag: its primal)."""
     if isinstance(x, Dual):
         x = x.primal
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
-        return x
-    return x
+    return x.item() if isinstance(x, np.generic) else x
 
 
 # -- the finished trace -------------------------------------------------------------------
