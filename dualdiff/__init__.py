@@ -11,11 +11,16 @@ from .errors import (
     DomainError,
     DualConversionError,
     DualDiffError,
+    DualDiffWarning,
     ExpressionError,
+    GraphvizNotFoundError,
     InputError,
     MissingExtraError,
+    NonFiniteWarning,
     NotAnalyticError,
     SymbolicError,
+    TieWarning,
+    TraceWarning,
     UnsupportedOperationError,
 )
 from .expr import Expression, parse, parse_assignments, parse_many
@@ -23,6 +28,7 @@ from .functions import GENERIC as _GENERIC
 from .numeric import NumericResult, complex_step, default_step, finite_difference, richardson
 from .rules import RULES
 from .sweep import StepSweep, step_sweep
+from .trace import Trace, trace
 
 globals().update(_GENERIC)
 
@@ -35,6 +41,8 @@ __all__ = [
     "jacobian",
     "jvp",
     "hessian",
+    "trace",
+    "Trace",
     "Expression",
     "parse",
     "parse_many",
@@ -56,5 +64,10 @@ __all__ = [
     "ExpressionError",
     "MissingExtraError",
     "SymbolicError",
+    "GraphvizNotFoundError",
+    "DualDiffWarning",
+    "TraceWarning",
+    "TieWarning",
+    "NonFiniteWarning",
     *sorted(_GENERIC),
 ]

@@ -17,6 +17,11 @@ __all__ = [
     "ExpressionError",
     "MissingExtraError",
     "SymbolicError",
+    "GraphvizNotFoundError",
+    "DualDiffWarning",
+    "TraceWarning",
+    "TieWarning",
+    "NonFiniteWarning",
 ]
 
 
@@ -91,3 +96,36 @@ class MissingExtraError(DualDiffError, ImportError):
 
 class SymbolicError(DualDiffError, TypeError):
     """A function could not be run on SymPy symbols (data-dependent branch, unsupported call)."""
+
+
+class GraphvizNotFoundError(DualDiffError, RuntimeError):
+    """The Graphviz programs (``dot``) are not installed, so a DAG cannot be drawn."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "drawing the DAG needs the Graphviz programs (the 'dot' command), which were not "
+            "found on PATH; install Graphviz (Debian/Ubuntu: apt-get install graphviz, macOS: "
+            "brew install graphviz, Windows: https://graphviz.org/download/) and the Python "
+            "package with pip install 'dualdiff[graph]'. Trace.to_dot() gives the DOT text "
+            "without either"
+        )
+
+
+class DualDiffWarning(UserWarning):
+    """Base class of the warnings dualdiff gives (the computation went on, but look here)."""
+
+
+class TraceWarning(DualDiffWarning):
+    """Base class of the warnings a trace gives about where a derivative may be wrong."""
+
+
+class TieWarning(TraceWarning):
+    """A comparison on traced values had equal sides, or a kinked function sat on its kink.
+
+    At a tie the branch the program took decides which one-sided derivative the
+    trace computes; the other branch may give a different one.
+    """
+
+
+class NonFiniteWarning(TraceWarning):
+    """A node's primal or tangent became NaN or infinite: this is where the derivative broke."""

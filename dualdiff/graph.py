@@ -25,7 +25,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .errors import DualDiffError, InputError, MissingExtraError
+from .errors import DualDiffError, GraphvizNotFoundError, InputError, MissingExtraError
 from .render import format_number
 from .tables import _definition_rhs, _label, _name, _node_name, _output_name
 from .trace import Trace
@@ -42,19 +42,6 @@ _CONST = {"shape": "box", "style": "dashed,filled", "fillcolor": "#eeeeee", "col
 _OUTPUT = {"peripheries": "2", "fillcolor": "#e2f0d9", "color": "#3a7d2c"}
 _NONFINITE = {"fillcolor": "#f8d0d0", "color": "#cc0000", "penwidth": "2.5",
               "fontcolor": "#990000"}
-
-
-class GraphvizNotFoundError(DualDiffError, RuntimeError):
-    """The Graphviz programs (``dot``) are not installed, so a DAG cannot be drawn."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "drawing the DAG needs the Graphviz programs (the 'dot' command), which were not "
-            "found on PATH; install Graphviz (Debian/Ubuntu: apt-get install graphviz, macOS: "
-            "brew install graphviz, Windows: https://graphviz.org/download/) and the Python "
-            "package with pip install 'dualdiff[graph]'. Trace.to_dot() gives the DOT text "
-            "without either"
-        )
 
 
 def _quote(text: str) -> str:

@@ -56,7 +56,7 @@ from typing import Any, Callable, Union
 import numpy as np
 
 from .dual import Dual, new_tag
-from .errors import InputError
+from .errors import InputError, NonFiniteWarning, TieWarning, TraceWarning
 from .functions import GENERIC, register
 from .rules import RULES, Category, Rule
 
@@ -73,22 +73,6 @@ __all__ = [
     "TieWarning",
     "NonFiniteWarning",
 ]
-
-
-class TraceWarning(UserWarning):
-    """Base class of the warnings a trace gives about where a derivative may be wrong."""
-
-
-class TieWarning(TraceWarning):
-    """A comparison on traced values had equal sides, or a kinked function sat on its kink.
-
-    At a tie the branch the program took decides which one-sided derivative the
-    trace computes; the other branch may give a different one.
-    """
-
-
-class NonFiniteWarning(TraceWarning):
-    """A node's primal or tangent became NaN or infinite: this is where the derivative broke."""
 
 
 # -- the record -----------------------------------------------------------------
