@@ -21,6 +21,9 @@ Problem (deep-learning interview questions). For σ(x) = 1/(1 + e⁻ˣ):
    σ' written through the layer's own output. Check it against the
    vector-Jacobian product from dualdiff's Jacobian of the forward pass.
 
+dualdiff.compare puts AD next to SymPy and five numeric methods at x = 1,
+with the closed form as the hand-derived derivative it checks.
+
 Run: python examples/01_sigmoid.py
 """
 
@@ -30,6 +33,7 @@ import numpy as np
 import sympy
 
 import dualdiff as dd
+from dualdiff.compare import compare
 from dualdiff.errors import MissingExtraError
 from dualdiff.trace import trace
 
@@ -59,6 +63,26 @@ def table_text(t) -> str:
         return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
+def report_text(report) -> str:
+    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
+    try:
+        return report.to_text()
+    except MissingExtraError as exc:
+        lines = [f"({exc}; the report's key lines instead)"]
+        for row in report.rows:
+            if row.skipped:
+                lines.append(f"  {row.label}: skipped ({row.skipped})")
+            elif row.name == report.reference:
+                lines.append(f"  {row.label}: the reference")
+            else:
+                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
+        if report.expected is not None:
+            lines.append(f"  hand-derived: {report.expected.summary()}")
+        if report.steps is not None:
+            lines.append(f"  {report.steps.summary()}")
+        return "\n".join(lines)
+
+
 def sympy_derivative() -> tuple[sympy.Expr, bool]:
     x = sympy.Symbol("x")
     s = 1 / (1 + sympy.exp(-x))
@@ -84,7 +108,10 @@ def main(verbose: bool = False) -> dict:
     vjp = np.einsum("ij,ijkl->kl", grad_out, jac)  # gradᵀ J: what backward must return
 
     d_sym, sym_ok = sympy_derivative()
+    # AD, SymPy and five numeric methods side by side, and the closed form as the hand-derived value.
+    comparison = compare(sigmoid, 1.0, expected=lambda x: sigmoid(x) * (1 - sigmoid(x)))
     result = {
+        "report": comparison,
         "points": points, "trace": t, "trace_table": table_text(t),
         "trace_value": t.value, "trace_tangent": t.tangent, "trace_steps": t.n_intermediates,
         "x_batch": x_batch, "grad_out": grad_out, "backward": backward, "vjp": vjp,
@@ -104,6 +131,9 @@ def report(r: dict) -> None:
     print(f"SymPy: dσ/dx = {r['sympy_derivative']}, equal to σ(1 - σ): {r['sympy_confirms']}")
     print()
     print(r["trace_table"])
+    print()
+    print("dualdiff.compare(sigmoid, 1.0, expected=σ(1 - σ)):")
+    print(report_text(r["report"]))
     print()
     print("Sigmoid layer, a 2x4 batch: backward(grad) = grad·y(1 - y), against gradᵀJ from dd.jacobian")
     with np.printoptions(precision=9, suppress=True, linewidth=100):

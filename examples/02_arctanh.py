@@ -10,7 +10,8 @@ the analytical Jacobian with a numerical one. Do the same here on the input
 1. the values, in pure Python from arctanh(x) = ½ ln((1 + x)/(1 - x));
 2. the derivative by forward-mode AD, against the closed form 1/(1 - x²);
 3. the gradcheck: the Jacobian built from the hand-written backward pass,
-   against the AD Jacobian and a central finite-difference Jacobian.
+   against the AD Jacobian and a central finite-difference Jacobian; then
+   the same as one dualdiff.compare report, with SymPy alongside.
 
 An elementwise function has a *diagonal* Jacobian: output (0, j) depends only
 on input (0, j). The AD Jacobian shows it, zeros and all.
@@ -25,6 +26,8 @@ import math
 import numpy as np
 
 import dualdiff as dd
+from dualdiff.compare import compare
+from dualdiff.errors import MissingExtraError
 from dualdiff.numeric import finite_difference
 
 X = np.array([[0.37, 0.192, 0.571]])
@@ -59,6 +62,26 @@ def backward_jacobian(x: np.ndarray) -> np.ndarray:
     return jac
 
 
+def report_text(report) -> str:
+    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
+    try:
+        return report.to_text()
+    except MissingExtraError as exc:
+        lines = [f"({exc}; the report's key lines instead)"]
+        for row in report.rows:
+            if row.skipped:
+                lines.append(f"  {row.label}: skipped ({row.skipped})")
+            elif row.name == report.reference:
+                lines.append(f"  {row.label}: the reference")
+            else:
+                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
+        if report.expected is not None:
+            lines.append(f"  hand-derived: {report.expected.summary()}")
+        if report.steps is not None:
+            lines.append(f"  {report.steps.summary()}")
+        return "\n".join(lines)
+
+
 def main(verbose: bool = False) -> dict:
     x = X
     values_ad = dd.atanh(x)  # the generic function on an ndarray: NumPy's arctanh
@@ -70,6 +93,9 @@ def main(verbose: bool = False) -> dict:
     jac_backward = backward_jacobian(x)
     jac_fd = finite_difference(np.arctanh, x, scheme="central")
 
+    # The gradcheck as one report: the backward pass's Jacobian as the hand-derived value,
+    # against AD, with SymPy and the numeric methods alongside.
+    gradcheck = compare(dd.atanh, x, expected=jac_backward)
     off_diagonal = jac_ad.reshape(x.size, x.size)[~np.eye(x.size, dtype=bool)]
     result = {
         "x": x.ravel().copy(),
@@ -81,6 +107,7 @@ def main(verbose: bool = False) -> dict:
         "max_off_diagonal": float(np.max(np.abs(off_diagonal))),
         "backward_vs_ad": float(np.max(np.abs(jac_backward - jac_ad))),
         "fd_vs_ad": float(np.max(np.abs(jac_fd - jac_ad))),
+        "report": gradcheck,
     }
     if verbose:
         report(result)
@@ -100,6 +127,9 @@ def report(r: dict) -> None:
     print(f"  largest off-diagonal AD entry:    {r['max_off_diagonal']:.1e}  (elementwise => diagonal)")
     ok = r["backward_vs_ad"] < 1e-12 and r["fd_vs_ad"] < 1e-7
     print("gradcheck", "passed" if ok else "FAILED")
+    print()
+    print("dualdiff.compare(dd.atanh, x, expected=<the backward pass's Jacobian>):")
+    print(report_text(r["report"]))
 
 
 if __name__ == "__main__":

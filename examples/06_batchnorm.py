@@ -36,6 +36,8 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
+from dualdiff.compare import compare
+from dualdiff.errors import MissingExtraError
 from dualdiff.numeric import finite_difference
 
 EPS = 1e-5
@@ -68,6 +70,11 @@ def loss(x, gamma, beta):
     return 0.5 * np.sum((y - TARGET) ** 2)
 
 
+def loss_of_inputs(x):
+    """L as a function of the batch X alone (γ and β fixed): what dualdiff.compare differentiates."""
+    return loss(x, GAMMA0, BETA0)
+
+
 def backprop(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EPS) -> dict:
     """The closed-form backward pass, written out (plain NumPy floats, no AD)."""
     m = x.shape[0]
@@ -80,6 +87,26 @@ def backprop(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EP
     d_x_hat = g * gamma
     d_x = inv_std / m * (m * d_x_hat - d_x_hat.sum(axis=0) - x_hat * (d_x_hat * x_hat).sum(axis=0))
     return {"x": d_x, "gamma": (g * x_hat).sum(axis=0), "beta": g.sum(axis=0)}
+
+
+def report_text(report) -> str:
+    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
+    try:
+        return report.to_text()
+    except MissingExtraError as exc:
+        lines = [f"({exc}; the report's key lines instead)"]
+        for row in report.rows:
+            if row.skipped:
+                lines.append(f"  {row.label}: skipped ({row.skipped})")
+            elif row.name == report.reference:
+                lines.append(f"  {row.label}: the reference")
+            else:
+                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
+        if report.expected is not None:
+            lines.append(f"  hand-derived: {report.expected.summary()}")
+        if report.steps is not None:
+            lines.append(f"  {report.steps.summary()}")
+        return "\n".join(lines)
 
 
 def main(verbose: bool = False) -> dict:
@@ -97,7 +124,11 @@ def main(verbose: bool = False) -> dict:
     # The tempting shortcut that treats μ and σ² as constants: γ G / √(σ² + ε).
     y = batchnorm(X0, GAMMA0, BETA0)
     naive = GAMMA0 * (y - TARGET) / np.sqrt(X0.var(axis=0) + EPS)
+    # The formula for ∂L/∂X as the hand-derived gradient, checked by dualdiff.compare.
+    check = compare(loss_of_inputs, X0, expected=formula["x"],
+                    methods=("central",), timeout=5.0)
     result = {
+        "report": check,
         "loss": float(loss(X0, GAMMA0, BETA0)),
         "ad": ad, "formula": formula, "fd": fd, "naive_x": naive,
         "formula_vs_ad": max(float(np.max(np.abs(formula[k] - ad[k]))) for k in ad),
@@ -127,6 +158,9 @@ def report(r: dict) -> None:
     print(f"largest column sum of ∂L/∂X: {np.max(np.abs(r['column_sums_x'])):.1e} "
           f"(zero: shifting a whole feature changes nothing)")
     print(f"the shortcut γ G/√(σ²+ε), ignoring μ and σ², is off by up to {r['naive_vs_ad']:.3f}")
+    print()
+    print("dualdiff.compare(L(X), X, expected=<the formula's ∂L/∂X>):")
+    print(report_text(r["report"]))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,12 @@ gradient of ‖zₜ - yₜ‖² as (yₜ - zₜ)/‖zₜ - yₜ‖. That is the 
 norm ‖zₜ - yₜ‖ itself, not of its square: the square brings the factor
 2‖zₜ - yₜ‖ of the chain rule, d‖r‖²/dr = 2‖r‖ · r/‖r‖ = 2r, so the right answer
 is ∇_yₜ‖zₜ - yₜ‖² = 2(yₜ - zₜ) (= -2(zₜ - yₜ)). Everything after step (1) is
-right, yet every gradient it produces is wrong. The example runs both
-derivations through a step-by-step check against AD, which names step (1)
-as the first place where the hand derivation and AD part.
+right, yet every gradient it produces is wrong. dualdiff.compare, given the
+computation as steps (hf, y, L) and the derivation's local derivatives
+(∂y/∂h⁽ᶠ⁾ = V⁽ᶠ⁾, ∂L/∂y = …), checks each against AD and names the first step
+where they part: ∂L/∂y. The same report puts AD next to SymPy and a central
+difference, and shows how big the symbolic gradient gets compared with the
+trace that forward mode runs.
 
 Run: python examples/07_bidirectional_rnn.py
 """
@@ -36,6 +39,8 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
+from dualdiff.compare import compare
+from dualdiff.errors import MissingExtraError
 from dualdiff.numeric import finite_difference
 
 T, D, K, M = 3, 2, 3, 2  # time steps, input, hidden and output sizes
@@ -111,61 +116,47 @@ def bptt(p: dict, dL_dy=dL_dy_correct) -> dict:
     return {"dL/dy": gy[1:], "dL/dhf": ghf[1:T + 1], "dL/dhb": ghb[1:T + 1], "Wf": gWf, "Ub": gUb}
 
 
-def ad_intermediates(p: dict) -> dict:
-    """The same intermediate gradients by forward mode: perturb yₜ (or hₜ) and watch L."""
-    hf, hb, ys = forward(p)
+# -- the check: the derivation as steps, each hand-derived local derivative against AD ---------
 
-    def loss_from_y(t):
-        return lambda y: sum(np.sum((p["z"][s - 1] - (y if s == t else ys[s])) ** 2) for s in range(1, T + 1))
 
-    def loss_from_hf(t):  # replace hₜ⁽ᶠ⁾ by an input and rerun the forward chain from there
-        def f(h):
-            chain = list(hf[:t]) + [h]
-            for s in range(t + 1, T + 1):
-                chain.append(sigmoid(p["Wf"] @ p["x"][s - 1] + p["Uf"] @ chain[s - 1]))
-            return sum(np.sum((p["z"][s - 1] - (p["Vf"] @ chain[s] + p["Vb"] @ hb[s])) ** 2)
-                       for s in range(1, T + 1))
-        return f
+def derivation_steps(p: dict) -> dict:
+    """L as a function of W⁽ᶠ⁾, written as the steps of the hand derivation.
 
-    def loss_from_hb(t):
-        def f(h):
-            chain = {s: hb[s] for s in range(t + 1, T + 2)}
-            chain[t] = h
-            for s in range(t - 1, 0, -1):
-                chain[s] = sigmoid(p["Wb"] @ p["x"][s - 1] + p["Ub"] @ chain[s + 1])
-            return sum(np.sum((p["z"][s - 1] - (p["Vf"] @ hf[s] + p["Vb"] @ chain[s])) ** 2)
-                       for s in range(1, T + 1))
-        return f
+    h⁽ᵇ⁾ does not depend on W⁽ᶠ⁾, so it enters as a constant (stacked as a T×K array).
+    """
+    _, hb, _ = forward(p)
+    hb_stacked = np.stack(hb[1:T + 1])
+
+    def hf(x):  # the forward chain, h₁⁽ᶠ⁾ … h_T⁽ᶠ⁾ stacked as a T×K array
+        h, states = np.zeros(K), []
+        for t in range(T):
+            h = sigmoid(x @ p["x"][t] + p["Uf"] @ h)
+            states.append(h)
+        return np.stack(states)
 
     return {
-        "dL/dy": [dd.grad(loss_from_y(t), ys[t]) for t in range(1, T + 1)],
-        "dL/dhf": [dd.grad(loss_from_hf(t), hf[t]) for t in range(1, T + 1)],
-        "dL/dhb": [dd.grad(loss_from_hb(t), hb[t]) for t in range(1, T + 1)],
-        "Wf": dd.grad(loss_of("Wf"), P["Wf"]),
-        "Ub": dd.grad(loss_of("Ub"), P["Ub"]),
+        "hf": hf,
+        "y": lambda hf: hf @ p["Vf"].T + hb_stacked @ p["Vb"].T,  # row t: V⁽ᶠ⁾hₜ⁽ᶠ⁾ + V⁽ᵇ⁾hₜ⁽ᵇ⁾
+        "L": lambda y: np.sum((p["z"] - y) ** 2),
     }
 
 
-STEPS = (  # (key, which step of the derivation)
-    ("dL/dy", "step (1): ∇_yₜ L"),
-    ("dL/dhf", "step (2): ∇_hₜ⁽ᶠ⁾ L"),
-    ("dL/dhb", "step (2): ∇_hₜ⁽ᵇ⁾ L"),
-    ("Wf", "step (3): ∇_W⁽ᶠ⁾ L"),
-    ("Ub", "step (3): ∇_U⁽ᵇ⁾ L"),
-)
+def dy_dhf(p: dict) -> np.ndarray:
+    """∂yₜ/∂hₛ⁽ᶠ⁾ = V⁽ᶠ⁾ when s = t, else 0: shape (T, M, T, K)."""
+    jac = np.zeros((T, M, T, K))
+    for t in range(T):
+        jac[t, :, t, :] = p["Vf"]
+    return jac
 
 
-def first_wrong_step(hand: dict, ad: dict, rtol: float = 1e-9) -> tuple[str, int | None, float] | None:
-    """The first intermediate (in derivation order) where the hand value and AD part, with its
-    time index (None for the weights) and the largest difference; None when all agree."""
-    for key, label in STEPS:
-        hand_values = hand[key] if isinstance(hand[key], list) else [hand[key]]
-        ad_values = ad[key] if isinstance(ad[key], list) else [ad[key]]
-        for t, (h, a) in enumerate(zip(hand_values, ad_values), start=1):
-            diff = float(np.max(np.abs(np.asarray(h) - a)))
-            if diff > rtol * max(1.0, float(np.max(np.abs(a)))):
-                return label, (t if isinstance(hand[key], list) else None), diff
-    return None
+def hand_derivation(p: dict, dL_dy) -> dict:
+    """The local derivatives a backpropagation derivation writes down, per step."""
+    return {"y": {"hf": dy_dhf(p)}, "L": {"y": lambda y: dL_dy(y, p["z"])}}
+
+
+def dL_dy_student_rows(y, z):
+    """The student's step (1) for every t at once: (yₜ - zₜ)/‖zₜ - yₜ‖, row by row."""
+    return (y - z) / np.linalg.norm(z - y, axis=1, keepdims=True)
 
 
 def main(verbose: bool = False) -> dict:
@@ -173,7 +164,13 @@ def main(verbose: bool = False) -> dict:
     grad_ub = dd.grad(loss_of("Ub"), P["Ub"])
     correct = bptt(P)
     student = bptt(P, dL_dy_student)
-    ad = ad_intermediates(P)
+    steps = derivation_steps(P)
+    # One report: AD, SymPy and a central difference side by side, plus the step-by-step
+    # check of the student's derivation (hand-derived local derivatives against AD).
+    report_student = compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_student_rows),
+                             methods=("central",))
+    check_correct = compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_correct),
+                            methods=(), symbolic=False).steps
     result = {
         "loss": float(loss(P)),
         "grad_Wf": grad_wf, "grad_Ub": grad_ub,
@@ -181,9 +178,13 @@ def main(verbose: bool = False) -> dict:
         "fd_Ub": finite_difference(loss_of("Ub"), P["Ub"]),
         "bptt_Wf": correct["Wf"], "bptt_Ub": correct["Ub"],
         "student_Wf": student["Wf"], "student_Ub": student["Ub"],
-        "first_wrong_correct": first_wrong_step(correct, ad),
-        "first_wrong_student": first_wrong_step(student, ad),
-        "ad_dL_dy": ad["dL/dy"], "student_dL_dy": student["dL/dy"],
+        "report": report_student,
+        "student_first_mismatch": report_student.steps.first_mismatch,
+        "student_mismatch_what": report_student.steps.first.what,
+        "correct_agrees": check_correct.agree,
+        "correct_summary": check_correct.summary(),
+        "ad_dL_dy": report_student.steps.first.ad,  # ∂L/∂y by AD, T×M
+        "student_dL_dy": dL_dy_student_rows(np.stack(forward(P)[2][1:]), P["z"]),
     }
     if verbose:
         report(result)
@@ -207,19 +208,32 @@ def report(r: dict) -> None:
               f"max |central difference - AD| = {np.max(np.abs(r[f'fd_{name}'] - ad)):.1e}, "
               f"max |student's - AD| = {np.max(np.abs(r[f'student_{name}'] - ad)):.2e}")
     print()
-    print("Step-by-step check of the hand derivation against AD:")
-    print(f"  with ∇_y‖z - y‖² = 2(y - z):        {_describe(r['first_wrong_correct'])}")
-    print(f"  with ∇_y‖z - y‖² = (y - z)/‖z - y‖: {_describe(r['first_wrong_student'])}")
-    with np.printoptions(precision=6, suppress=True):
-        print(f"  at t = 1: AD gives ∇_y₁L = {r['ad_dL_dy'][0]}, the student's formula {r['student_dL_dy'][0]}")
+    print("dualdiff.compare on L(W⁽ᶠ⁾), written as the derivation's steps, with the student's step (1):")
+    print()
+    print(report_text(r["report"]))
+    print()
+    print("The same check with step (1) corrected to ∂L/∂y = 2(y - z):")
+    print(r["correct_summary"])
 
 
-def _describe(found) -> str:
-    if found is None:
-        return "every intermediate agrees with AD"
-    label, t, diff = found
-    where = f" at t = {t}" if t is not None else ""
-    return f"first disagreement in {label}{where} (off by up to {diff:.3g})"
+def report_text(report) -> str:
+    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
+    try:
+        return report.to_text()
+    except MissingExtraError as exc:
+        lines = [f"({exc}; the report's key lines instead)"]
+        for row in report.rows:
+            if row.skipped:
+                lines.append(f"  {row.label}: skipped ({row.skipped})")
+            elif row.name == report.reference:
+                lines.append(f"  {row.label}: the reference")
+            else:
+                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
+        if report.expected is not None:
+            lines.append(f"  hand-derived: {report.expected.summary()}")
+        if report.steps is not None:
+            lines.append(f"  {report.steps.summary()}")
+        return "\n".join(lines)
 
 
 if __name__ == "__main__":

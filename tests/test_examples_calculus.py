@@ -48,6 +48,16 @@ def test_arctanh_jacobian_is_diagonal_and_the_gradcheck_agrees():
     assert r["fd_vs_ad"] < 1e-8  # a central difference: error ~ h² f''' + ε/h
 
 
+def test_arctanh_gradcheck_report():
+    r = result("02_arctanh")["report"]
+    assert r.kind == "jacobian" and r.reference == "symbolic" and r.expected.agree
+    expected = np.zeros((1, 3, 1, 3))
+    for i, x in enumerate([0.37, 0.192, 0.571]):
+        expected[0, i, 0, i] = float(1 / (1 - mpmath.mpf(x) ** 2))
+    np.testing.assert_allclose(np.asarray(r.symbolic.value, dtype=float), expected, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(r.ad.value, expected, rtol=1e-15, atol=0)
+
+
 # -- 03 cross-entropy vs squared error ------------------------------------------
 
 

@@ -52,6 +52,16 @@ def test_sigmoid_layer_backward_is_the_vector_jacobian_product():
     np.testing.assert_allclose(r["backward"], expected, rtol=1e-14)
 
 
+def test_sigmoid_comparison_report():
+    r = result("01_sigmoid")["report"]
+    exact = float(sympy.diff(_sigmoid(sympy.Symbol("x")), "x").subs("x", 1).evalf(40))
+    assert r.kind == "derivative" and r.reference == "symbolic"
+    assert float(r.symbolic.value) == pytest.approx(exact, rel=1e-15)
+    assert r.ad.value == pytest.approx(exact, rel=1e-15)
+    assert r.expected.agree  # the closed form σ(1 - σ), checked against AD
+    assert r.numeric["complex"].value == pytest.approx(exact, rel=1e-15)
+
+
 def test_trace_table_falls_back_to_csv_without_tabulate(monkeypatch):
     import sys
 
@@ -95,6 +105,13 @@ def test_batchnorm_gradients_match_sympy(batchnorm_reference, which):
     np.testing.assert_allclose(r["ad"][which], expected, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(r["formula"][which], expected, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(r["fd"][which], expected, rtol=1e-7, atol=1e-8)
+
+
+def test_batchnorm_comparison_report_checks_the_formula(batchnorm_reference):
+    r = result("06_batchnorm")["report"]
+    assert r.kind == "gradient" and r.expected.agree
+    np.testing.assert_allclose(r.ad.value, batchnorm_reference["x"], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(r.numeric["central"].value, batchnorm_reference["x"], rtol=1e-7, atol=1e-8)
 
 
 def test_batchnorm_input_gradient_sums_to_zero_and_the_shortcut_is_wrong(batchnorm_reference):
@@ -223,10 +240,9 @@ def _birnn_loss_mp(p, override):
     return total, ys
 
 
-@pytest.mark.parametrize("name", ["Wf", "Ub"])
-def test_birnn_gradients_match_high_precision_differences(name):
+def _birnn_gradient_mp(name):
+    """∂L/∂(name) by mpmath's high-precision differentiation of the mpmath forward pass."""
     m = load("07_bidirectional_rnn")
-    r = result("07_bidirectional_rnn")
     base = np.asarray(m.P[name])
     expected = np.zeros_like(base)
     for index in np.ndindex(base.shape):
@@ -235,6 +251,13 @@ def test_birnn_gradients_match_high_precision_differences(name):
             w[index] = w[index] + h
             return _birnn_loss_mp(m.P, {name: w})[0]
         expected[index] = float(mpmath.diff(along, 0))
+    return expected
+
+
+@pytest.mark.parametrize("name", ["Wf", "Ub"])
+def test_birnn_gradients_match_high_precision_differences(name):
+    r = result("07_bidirectional_rnn")
+    expected = _birnn_gradient_mp(name)
     np.testing.assert_allclose(r[f"grad_{name}"], expected, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(r[f"bptt_{name}"], expected, rtol=1e-12, atol=1e-14)
     assert np.max(np.abs(r[f"student_{name}"] - expected)) > 1e-2  # the wrong step (1) spoils it
@@ -245,10 +268,20 @@ def test_birnn_check_names_the_squared_norm_step():
     r = result("07_bidirectional_rnn")
     loss, ys = _birnn_loss_mp(m.P, {})
     assert r["loss"] == pytest.approx(float(loss), rel=1e-14)
+    expected = np.zeros((m.T, m.M))
     for t in range(1, m.T + 1):  # ∇_y‖z - y‖² = 2(y - z), from the definition
-        z = np.asarray(m.P["z"][t - 1])
-        y = np.array([float(v) for v in ys[t]])
-        np.testing.assert_allclose(r["ad_dL_dy"][t - 1], 2 * (y - z), rtol=1e-13)
-    assert r["first_wrong_correct"] is None
-    label, t, _ = r["first_wrong_student"]
-    assert label.startswith("step (1)") and t == 1
+        expected[t - 1] = 2 * (np.array([float(v) for v in ys[t]]) - np.asarray(m.P["z"][t - 1]))
+    np.testing.assert_allclose(r["ad_dL_dy"], expected, rtol=1e-13)
+    assert np.max(np.abs(r["student_dL_dy"] - expected)) > 0.1
+    assert r["student_first_mismatch"] == "L" and r["student_mismatch_what"] == "∂L/∂y"
+    assert r["correct_agrees"] is True
+    assert "'L' (∂L/∂y)" in r["report"].to_text()
+
+
+def test_birnn_report_puts_ad_next_to_sympy():
+    r = result("07_bidirectional_rnn")["report"]
+    expected = _birnn_gradient_mp("Wf")
+    assert r.reference == "symbolic"
+    np.testing.assert_allclose(np.asarray(r.symbolic.value, dtype=float), expected, rtol=1e-12)
+    np.testing.assert_allclose(r.ad.value, expected, rtol=1e-12)
+    np.testing.assert_allclose(r.numeric["central"].value, expected, rtol=1e-7)
