@@ -1,0 +1,392 @@
+"""Running the user's function on SymPy symbols: :class:`Sym`, :class:`SymArray`.
+
+:func:`symbolic_function` calls ``f`` the way :func:`~dualdiff.derivative` does
+(one symbol ``x`` for a scalar point, an array of symbols ``x0, x1, ...`` of
+the point's shape for an array point) and returns the SymPy expression(s) of its
+output. :mod:`dualdiff.symbolic` differentiates them.
+
+**Which symbols f sees.** SymPy expressions themselves do not work with NumPy
+ufuncs (``np.sin(sympy.Symbol("x"))`` is a ``TypeError``) and give a cryptic
+``TypeError`` on ``if x > 0``. So ``f`` receives :class:`Sym` wrappers (and, for
+an array point, a :class:`SymArray`: a NumPy object array of them). They route
+the generic functions (``dd.sin``), the NumPy ufuncs (``np.sin``, ``np.maximum``,
+``np.sum``, ``x @ w``, ``np.linalg.norm``), indexing and arithmetic to SymPy
+through the rule table, and turn what has no formula into a
+:class:`~dualdiff.errors.SymbolicError` that says why: a data-dependent branch
+(``if x > 0``), a conversion to a Python number (``math.sin(x)``, ``float(x)``,
+assigning into a float array). A comparison SymPy can decide for every real
+input (``x**2 >= 0``) is not a branch and works.
+
+**Exact point.** A float coordinate (and a float constant in f's code) becomes
+the shortest decimal that reads back as the same float, as an exact rational:
+``0.1`` is ``1/10``, the number the user typed, which keeps formulas readable.
+It differs from the binary double by less than half an ulp, far below every
+error the comparison measures; ``point="binary"`` uses the double's exact
+binary value instead (``0.1`` is ``3602879701896397/36028797018963968``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Callable
+
+import numpy as np
+import sympy
+
+from .errors import InputError, SymbolicError
+from .functions import register
+from .rules import RULES, UFUNCS, Rule
+
+__all__ = ["Sym", "SymArray", "exact_number", "symbolic_function"]
+
+
+class _Cancelled(BaseException):
+    """Raised inside an abandoned worker at its next checkpoint (never seen by users)."""
+
+
+# -- exact numbers ------------------------------------------------------------
+
+
+def exact_number(value: Any, point: str = "decimal") -> sympy.Expr:
+    """A Python/NumPy number as an exact SymPy number.
+
+    ``point="decimal"``: a float becomes the shortest decimal that reads back as
+    the same float (``0.1`` -> ``1/10``); ``"binary"``: its exact binary value.
+
+    >>> exact_number(0.1), exact_number(2.0), exact_number(0.5, "binary")
+    (1/10, 2, 1/2)
+    """
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return sympy.Integer(int(value))
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return sympy.Integer(int(value))
+    if isinstance(value, (numbers.Real, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return sympy.nan
+        if math.isinf(value):
+            return sympy.oo if value > 0 else -sympy.oo
+        return sympy.Rational(repr(value)) if point == "decimal" else sympy.Rational(value)
+    if isinstance(value, (numbers.Complex, np.complexfloating)):
+        value = complex(value)
+        return exact_number(value.real, point) + sympy.I * exact_number(value.imag, point)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return exact_number(value.item(), point)
+    raise TypeError(f"not a number: {type(value).__name__}")
+
+
+# -- running f on symbols -----------------------------------------------------
+
+
+class _Run:
+    """What all the Syms of one run share: the constant mode, an operation count, a stop flag."""
+
+    def __init__(self, point: str = "decimal") -> None:
+        self.point = point
+        self.operations = 0
+        self.cancelled = False
+
+    def checkpoint(self) -> None:
+        if self.cancelled:
+            raise _Cancelled()
+
+
+_NO_FORMULA = (
+    "the symbolic side needs a function written with dualdiff or NumPy functions (dd.sin, "
+    "np.sin, np.maximum, ...) and no data-dependent control flow"
+)
+
+
+class _Condition:
+    """The result of comparing a Sym: a SymPy relation that refuses to be a Python bool."""
+
+    __slots__ = ("relation",)
+
+    def __init__(self, relation: Any) -> None:
+        self.relation = relation
+
+    def __bool__(self) -> bool:
+        if self.relation in (sympy.true, sympy.false) or isinstance(self.relation, bool):
+            return bool(self.relation)  # decided for every real input: not a branch
+        raise SymbolicError(
+            f"f branches on the value of its input ({self.relation}): a data-dependent `if` "
+            f"has no single formula; {_NO_FORMULA}"
+        )
+
+    def __repr__(self) -> str:
+        return f"_Condition({self.relation})"
+
+
+def _expr(value: Any, run: _Run) -> Any:
+    """A SymPy expression for an operand (a Sym's, or an exact constant)."""
+    if isinstance(value, Sym):
+        return value.expr
+    if isinstance(value, sympy.Basic):
+        return value
+    try:
+        return exact_number(value, run.point)
+    except TypeError:
+        raise SymbolicError(
+            f"f combined a symbol with {type(value).__name__} {value!r:.60}, which has no "
+            f"SymPy form; {_NO_FORMULA}"
+        ) from None
+
+
+def _run_of(args: tuple) -> _Run:
+    for a in args:
+        if isinstance(a, Sym):
+            return a.run
+        if isinstance(a, np.ndarray) and a.dtype == object:
+            for item in a.flat:
+                if isinstance(item, Sym):
+                    return item.run
+    return _Run()
+
+
+def _plain(a: Any) -> Any:
+    """An ndarray argument as a plain ndarray (so object loops do not come back here)."""
+    if isinstance(a, SymArray):
+        return a.view(np.ndarray)
+    if isinstance(a, Sym):  # inside a 0-d array NumPy no longer asks it to handle the ufunc
+        box = np.empty((), dtype=object)
+        box[()] = a
+        return box
+    if isinstance(a, (list, tuple)):
+        return np.array(a, dtype=object)
+    return a
+
+
+def _wrap(result: Any) -> Any:
+    if isinstance(result, np.ndarray):
+        if result.ndim == 0:
+            return result.item()
+        if result.dtype == object:
+            return result.view(SymArray)
+    return result
+
+
+def _apply(rule: Rule, args: tuple) -> Any:
+    """A rule applied to symbolic arguments; elementwise when one of them is an array."""
+    if any(isinstance(a, np.ndarray) and a.ndim > 0 for a in args):
+        elementwise = np.frompyfunc(lambda *xs: _apply(rule, xs), rule.arity, 1)
+        return _wrap(elementwise(*(_plain(a) for a in args)))
+    args = tuple(a.item() if isinstance(a, np.ndarray) else a for a in args)
+    run = _run_of(args)
+    run.checkpoint()
+    if not any(isinstance(a, Sym) for a in args):  # constants only: a constant result
+        return rule.sympy(*(_expr(a, run) for a in args))
+    run.operations += 1
+    return Sym(rule.sympy(*(_expr(a, run) for a in args)), run)
+
+
+class Sym:
+    """A SymPy expression that behaves like a number in user code (see the module docstring).
+
+    >>> import numpy as np
+    >>> x = Sym(sympy.Symbol("x"))
+    >>> np.sin(x) * 2 + x ** 2
+    Sym(x**2 + 2*sin(x))
+    """
+
+    __slots__ = ("expr", "run")
+    __array_priority__ = 1000  # NumPy defers to our reflected operators
+
+    def __init__(self, expr: Any, run: _Run | None = None) -> None:
+        self.expr = sympy.sympify(expr)
+        self.run = run if run is not None else _Run()
+
+    def __repr__(self) -> str:
+        return f"Sym({self.expr})"
+
+    # arithmetic: every operation is one rule of the table
+    def _op(self, name: str, a: Any, b: Any) -> Any:
+        return _apply(RULES[name], (a, b))
+
+    def __add__(self, o): return self._op("add", self, o)
+    def __radd__(self, o): return self._op("add", o, self)
+    def __sub__(self, o): return self._op("subtract", self, o)
+    def __rsub__(self, o): return self._op("subtract", o, self)
+    def __mul__(self, o): return self._op("multiply", self, o)
+    def __rmul__(self, o): return self._op("multiply", o, self)
+    def __truediv__(self, o): return self._op("divide", self, o)
+    def __rtruediv__(self, o): return self._op("divide", o, self)
+    def __pow__(self, o): return self._op("power", self, o)
+    def __rpow__(self, o): return self._op("power", o, self)
+    def __neg__(self): return _apply(RULES["negative"], (self,))
+    def __pos__(self): return self
+    def __abs__(self): return _apply(RULES["abs"], (self,))
+    def __floor__(self): return _apply(RULES["floor"], (self,))
+    def __ceil__(self): return _apply(RULES["ceil"], (self,))
+
+    # comparisons give conditions, which refuse to decide an `if`
+    def _compare(self, other: Any, relation: Callable) -> _Condition:
+        return _Condition(relation(self.expr, _expr(other, self.run)))
+
+    def __lt__(self, o): return self._compare(o, sympy.Lt)
+    def __le__(self, o): return self._compare(o, sympy.Le)
+    def __gt__(self, o): return self._compare(o, sympy.Gt)
+    def __ge__(self, o): return self._compare(o, sympy.Ge)
+    def __eq__(self, o): return self._compare(o, sympy.Eq)  # type: ignore[override]
+    def __ne__(self, o): return self._compare(o, sympy.Ne)  # type: ignore[override]
+    __hash__ = None  # type: ignore[assignment]
+
+    # conversions that would need a number
+    def _refuse(self, kind: str) -> Any:
+        raise SymbolicError(
+            f"f converts its input to {kind} (float(), int(), a math-module function such as "
+            f"math.sin, or assigning into a float array): a symbol {self.expr} has no numeric "
+            f"value; {_NO_FORMULA}"
+        )
+
+    def __float__(self): return self._refuse("a Python float")
+    def __int__(self): return self._refuse("a Python int")
+    def __complex__(self): return self._refuse("a Python complex")
+    def __index__(self): return self._refuse("an index")
+    def __bool__(self): return bool(_Condition(sympy.Ne(self.expr, 0)))
+
+    def conjugate(self) -> "Sym":  # real symbols; NumPy calls it on object arrays
+        return self
+
+    conj = conjugate
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _ufunc(ufunc, method, inputs, kwargs)
+
+
+#: Ufuncs that are not rows of the table but have an obvious form.
+_SPECIAL = {
+    np.square: (1, lambda x: x * x),
+    np.reciprocal: (1, lambda x: 1 / x),
+    np.conjugate: (1, lambda x: x),
+}
+
+
+def _ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """NumPy ufuncs on Syms and SymArrays: table rows elementwise through SymPy."""
+    if kwargs.get("out") is not None:
+        raise SymbolicError(f"numpy.{ufunc.__name__}(..., out=...) on symbols: {_NO_FORMULA}")
+    plain = tuple(_plain(a) for a in inputs)
+    rule = UFUNCS.get(ufunc)
+    if rule is not None:
+        replacement = np.frompyfunc(lambda *xs: _apply(rule, xs), rule.arity, 1)
+    elif ufunc in _SPECIAL:
+        nin, function = _SPECIAL[ufunc]
+        replacement = np.frompyfunc(function, nin, 1)
+    else:  # matmul, comparisons, ...: NumPy's object loops call our operators
+        replacement = ufunc
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("out", "dtype", "casting")}
+    return _wrap(getattr(replacement, method)(*plain, **kwargs))
+
+
+class SymArray(np.ndarray):
+    """A NumPy object array of :class:`Sym`: what ``f`` receives for an array point.
+
+    Indexing, ``len``, ``@``, ``np.sum``, ``np.dot`` and every ufunc of the rule
+    table work and stay symbolic.
+    """
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _ufunc(ufunc, method, inputs, kwargs)
+
+
+def _method(name: str) -> Callable[[Any], Any]:
+    return lambda self: _apply(RULES[name], (self,))
+
+
+# NumPy's object loops call a method named after the ufunc (np.sin -> x.sin()):
+# give Sym one per unary rule, under the rule's names and NumPy's.
+for _rule in RULES.values():
+    if _rule.arity == 1:
+        for _name in (_rule.name,) + _rule.aliases + tuple(u.__name__ for u in _rule.ufuncs):
+            if not hasattr(Sym, _name):
+                setattr(Sym, _name, _method(_rule.name))
+
+register(Sym, lambda rule: lambda *args: _apply(rule, args))
+register(SymArray, lambda rule: lambda *args: _apply(rule, args))
+
+
+def _symbols(x: Any, name: str) -> tuple[Any, Any, np.ndarray, bool]:
+    """(what f receives, the symbols as an object array, the point as floats, scalar?)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(
+            x, (numbers.Real, np.floating, np.integer, list, tuple, np.ndarray)):
+        raise InputError(
+            f"the symbolic derivative needs a real point x (a number or an array of numbers), "
+            f"got {type(x).__name__} {x!r:.60}"
+        )
+    point = np.array(x, dtype=float) if not isinstance(x, np.ndarray) else x
+    if point.dtype.kind not in "iuf" or (point.ndim and point.size == 0):
+        raise InputError(f"the symbolic derivative needs a non-empty real point, got {x!r:.60}")
+    point = point.astype(float)
+    run = _Run()
+    if point.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
+        symbol = sympy.Symbol(name, real=True)
+        return Sym(symbol, run), np.array(symbol, dtype=object), point, True
+    symbols = np.empty(point.shape, dtype=object)
+    for index in np.ndindex(point.shape):
+        symbols[index] = sympy.Symbol(name + "_".join(map(str, index)), real=True)
+    wrapped = np.empty(point.shape, dtype=object)
+    for index in np.ndindex(point.shape):
+        wrapped[index] = Sym(symbols[index], run)
+    return wrapped.view(SymArray), symbols, point, False
+
+
+def _output_exprs(y: Any, run: _Run) -> np.ndarray:
+    """f's output as an object array of SymPy expressions (0-d for a scalar)."""
+    if isinstance(y, (Sym, sympy.Basic)) or not isinstance(y, (list, tuple, np.ndarray)):
+        items = np.empty((), dtype=object)
+        items[()] = y
+    else:
+        items = np.array(_plain(y), dtype=object)
+    out = np.empty(items.shape, dtype=object)
+    for index in np.ndindex(items.shape):
+        item = items[index]
+        if isinstance(item, (_Condition, bool, np.bool_)) or item is None:
+            raise SymbolicError(f"f returned {item!r:.60}, not a number or an array of numbers")
+        try:
+            out[index] = _expr(item, run)
+        except SymbolicError:
+            raise SymbolicError(
+                f"f returned {type(item).__name__} {item!r:.60}, not a number, an array of "
+                f"numbers or an expression of its input"
+            ) from None
+    return out
+
+
+def symbolic_function(f: Callable[[Any], Any], x: Any, *, name: str = "x",
+                      point: str = "decimal") -> tuple[Any, Any, int]:
+    """Run ``f`` on symbols shaped like ``x``: ``(symbols, expression(s), operations)``.
+
+    ``symbols`` is one SymPy symbol (scalar ``x``) or an object array of them;
+    the expression is one SymPy expression or an object array of the output's
+    shape; ``operations`` counts the elementary (scalar) operations f applied to
+    its input, the length of a scalar evaluation trace. Raises
+    :class:`~dualdiff.errors.SymbolicError` when f cannot run on symbols.
+
+    >>> import numpy as np
+    >>> symbols, expr, ops = symbolic_function(lambda v: np.sum(np.exp(v)), [0.0, 1.0])
+    >>> expr, ops
+    (exp(x0) + exp(x1), 3)
+    """
+    symbolic, symbols, _, scalar = _symbols(x, name)
+    run = symbolic.run if scalar else symbolic.flat[0].run
+    run.point = point
+    expr = _call(f, symbolic, run)
+    return (symbols.item() if scalar else symbols), (expr.item() if expr.ndim == 0 else expr), \
+        run.operations
+
+
+def _call(f: Callable[[Any], Any], symbolic: Any, run: _Run) -> np.ndarray:
+    if not callable(f):
+        raise InputError(f"the symbolic derivative needs a function f, got {type(f).__name__}")
+    try:
+        y = f(symbolic)
+    except (SymbolicError, _Cancelled):
+        raise
+    except Exception as error:  # noqa: BLE001 -- any failure on symbols is a reason to skip
+        raise SymbolicError(
+            f"f could not run on SymPy symbols ({type(error).__name__}: {error}); {_NO_FORMULA}"
+        ) from error
+    return _output_exprs(y, run)
