@@ -34,8 +34,6 @@ import sympy
 
 import dualdiff as dd
 from dualdiff.compare import compare
-from dualdiff.errors import MissingExtraError
-from dualdiff.trace import trace
 
 
 def sigmoid(x):
@@ -59,7 +57,7 @@ def table_text(t) -> str:
     """The trace as an aligned table; CSV (no extra needed) when tabulate is missing."""
     try:
         return t.table("text")
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
@@ -67,7 +65,7 @@ def report_text(report) -> str:
     """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
     try:
         return report.to_text()
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         lines = [f"({exc}; the report's key lines instead)"]
         for row in report.rows:
             if row.skipped:
@@ -96,7 +94,7 @@ def main(verbose: bool = False) -> dict:
         s = sigmoid(x)
         points[x] = {"ad": dd.derivative(sigmoid, x), "closed_form": s * (1 - s),
                      "builtin": dd.derivative(dd.sigmoid, x)}
-    t = trace(sigmoid, 1.0)
+    t = dd.trace(sigmoid, 1.0)
 
     rng = np.random.default_rng(1)
     x_batch = rng.normal(scale=3.0, size=(2, 4))

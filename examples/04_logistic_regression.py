@@ -27,7 +27,6 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
-from dualdiff.numeric import finite_difference
 
 W = np.array([0.5, -1.25, 0.75])
 X_SAMPLE = np.array([1.5, 0.4, -2.0])
@@ -70,7 +69,7 @@ def main(verbose: bool = False) -> dict:
         check[y] = {
             "ad": ad,
             "formula": closed_form_gradient(W, X_SAMPLE, y),
-            "fd": finite_difference(lambda w: sample_loss(w, X_SAMPLE, y), W),
+            "fd": dd.finite_difference(lambda w: sample_loss(w, X_SAMPLE, y), W),
         }
 
     features, labels = data_set()

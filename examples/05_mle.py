@@ -31,7 +31,6 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
-from dualdiff.numeric import finite_difference
 
 SIGMA = 1.5
 B = 2.0
@@ -68,7 +67,7 @@ def main(verbose: bool = False) -> dict:
         dd.derivative(laplace_log_likelihood, median - h),  # just left of the kink
         dd.derivative(laplace_log_likelihood, median + h),  # just right of it
     )
-    forward_fd = finite_difference(laplace_log_likelihood, median, scheme="forward", step=1e-6)
+    forward_fd = dd.finite_difference(laplace_log_likelihood, median, scheme="forward", step=1e-6)
     grid = np.linspace(-2.0, 10.0, 1201)  # a brute-force argmax, to see the median win
     grid_best = float(grid[np.argmax([laplace_log_likelihood(m) for m in grid])])
 

@@ -37,8 +37,6 @@ import numpy as np
 
 import dualdiff as dd
 from dualdiff.compare import compare
-from dualdiff.errors import MissingExtraError
-from dualdiff.numeric import finite_difference
 
 EPS = 1e-5
 X0 = np.array([
@@ -93,7 +91,7 @@ def report_text(report) -> str:
     """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
     try:
         return report.to_text()
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         lines = [f"({exc}; the report's key lines instead)"]
         for row in report.rows:
             if row.skipped:
@@ -117,9 +115,9 @@ def main(verbose: bool = False) -> dict:
     }
     formula = backprop(X0, GAMMA0, BETA0)
     fd = {
-        "x": finite_difference(lambda x: loss(x, GAMMA0, BETA0), X0),
-        "gamma": finite_difference(lambda g: loss(X0, g, BETA0), GAMMA0),
-        "beta": finite_difference(lambda b: loss(X0, GAMMA0, b), BETA0),
+        "x": dd.finite_difference(lambda x: loss(x, GAMMA0, BETA0), X0),
+        "gamma": dd.finite_difference(lambda g: loss(X0, g, BETA0), GAMMA0),
+        "beta": dd.finite_difference(lambda b: loss(X0, GAMMA0, b), BETA0),
     }
     # The tempting shortcut that treats μ and σ² as constants: γ G / √(σ² + ε).
     y = batchnorm(X0, GAMMA0, BETA0)

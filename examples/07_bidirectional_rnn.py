@@ -40,8 +40,6 @@ import numpy as np
 
 import dualdiff as dd
 from dualdiff.compare import compare
-from dualdiff.errors import MissingExtraError
-from dualdiff.numeric import finite_difference
 
 T, D, K, M = 3, 2, 3, 2  # time steps, input, hidden and output sizes
 
@@ -174,8 +172,8 @@ def main(verbose: bool = False) -> dict:
     result = {
         "loss": float(loss(P)),
         "grad_Wf": grad_wf, "grad_Ub": grad_ub,
-        "fd_Wf": finite_difference(loss_of("Wf"), P["Wf"]),
-        "fd_Ub": finite_difference(loss_of("Ub"), P["Ub"]),
+        "fd_Wf": dd.finite_difference(loss_of("Wf"), P["Wf"]),
+        "fd_Ub": dd.finite_difference(loss_of("Ub"), P["Ub"]),
         "bptt_Wf": correct["Wf"], "bptt_Ub": correct["Ub"],
         "student_Wf": student["Wf"], "student_Ub": student["Ub"],
         "report": report_student,
@@ -220,7 +218,7 @@ def report_text(report) -> str:
     """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
     try:
         return report.to_text()
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         lines = [f"({exc}; the report's key lines instead)"]
         for row in report.rows:
             if row.skipped:

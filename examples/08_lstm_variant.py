@@ -29,12 +29,9 @@ Run: python examples/08_lstm_variant.py
 
 from __future__ import annotations
 
-import numpy as np
 import sympy
 
 import dualdiff as dd
-from dualdiff.errors import MissingExtraError
-from dualdiff.trace import trace
 
 PARAMS = {
     "W_f": 0.7, "U_f": -0.4, "b_f": 0.2,
@@ -69,7 +66,7 @@ def table_text(t) -> str:
     """The trace as an aligned table; CSV (no extra needed) when tabulate is missing."""
     try:
         return t.table("text")
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
@@ -127,7 +124,7 @@ def long_range() -> list[tuple[int, float, float, float, float]]:
 
 
 def main(verbose: bool = False) -> dict:
-    t = trace(c1, X0, X1, wrt="x0")
+    t = dd.trace(c1, X0, X1, wrt="x0")
     ad = dd.derivative(lambda x: c1(x, X1), X0)
     sym_value, _ = sympy_dc1_dx0()
     f = sympy.Symbol("f")

@@ -34,8 +34,6 @@ import io
 import sympy
 
 import dualdiff as dd
-from dualdiff.errors import MissingExtraError
-from dualdiff.trace import trace
 
 X0 = 1.5
 
@@ -63,7 +61,7 @@ def table_text(t) -> str:
     """The trace as an aligned table; CSV (no extra needed) when tabulate is missing."""
     try:
         return t.table("text")
-    except MissingExtraError as exc:
+    except dd.MissingExtraError as exc:
         return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
@@ -137,7 +135,7 @@ def call_counts(depth: int) -> dict:
 
 
 def main(verbose: bool = False) -> dict:
-    t = trace(F, X0)
+    t = dd.trace(F, X0)
     x = sympy.Symbol("x")
     exact = sympy.diff(sympy.exp(sympy.sin(x**2)), x)
     result = {

@@ -30,12 +30,9 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
 import sympy
 
 import dualdiff as dd
-from dualdiff.errors import MissingExtraError
-from dualdiff.sweep import step_sweep
 
 X0 = 1.0
 EPS = sys.float_info.epsilon
@@ -67,13 +64,13 @@ def main(verbose: bool = False, plot_path: str | Path | None = PLOT_NAME) -> dic
             "truncation": abs(second) * h / 2, "rounding": EPS * abs(value) / h,
         })
 
-    sweep = step_sweep(f, X0, exact_ad, schemes=("forward", "central", "complex"))
+    sweep = dd.step_sweep(f, X0, exact_ad, schemes=("forward", "central", "complex"))
     plot_note = None
     written = None
     if plot_path is not None:
         try:
             written = sweep.plot(plot_path, title="Forward, central and complex-step errors for exp(sin x) at x = 1")
-        except MissingExtraError as exc:
+        except dd.MissingExtraError as exc:
             plot_note = f"(no plot: {exc})"
 
     result = {

@@ -67,7 +67,7 @@ def test_trace_table_falls_back_to_csv_without_tabulate(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "tabulate", None)
     module = load("01_sigmoid")
-    text = module.table_text(module.trace(module.sigmoid, 1.0))
+    text = module.table_text(module.dd.trace(module.sigmoid, 1.0))
     assert "tabulate" in text.splitlines()[0]
     assert "node,primal trace,primal,tangent trace" in text
 
