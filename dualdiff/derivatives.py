@@ -10,6 +10,7 @@ calls ``derivative`` is a second derivative, and no perturbations get confused.
 from __future__ import annotations
 
 import numbers
+from sys import getrefcount
 from typing import Any, Callable
 
 import numpy as np
@@ -274,9 +275,30 @@ def _stack(items: list[Any], axis: int) -> Any:
 
 
 def _result(x: Any) -> Any:
-    """Python float for a scalar, a fresh (writable) array otherwise."""
+    """Python float for a scalar, a fresh (writable) array otherwise.
+
+    An array that only the caller's local variable holds (one f computed anew,
+    not the input, a view or a global) is already fresh: on a million points
+    the copy would cost as much as a few arithmetic operations.
+    """
     if isinstance(x, Dual):
         return x
     if np.ndim(x) == 0:
         return complex(x) if np.iscomplexobj(x) else float(x)
+    if (type(x) is np.ndarray and x.base is None and x.flags.writeable
+            and getrefcount(x) <= _HELD_BY_CALLER_ONLY):
+        return x
     return np.array(x)
+
+
+def _count_references(a: Any) -> int:
+    return getrefcount(a)
+
+
+def _held_by_caller_only() -> int:
+    """The reference count _result sees for an array that one local of its caller holds."""
+    probe = np.empty(1)
+    return _count_references(probe)
+
+
+_HELD_BY_CALLER_ONLY = _held_by_caller_only()

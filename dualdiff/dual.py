@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from sys import getrefcount
 from typing import Any, Callable
 
 import numpy as np
@@ -199,6 +200,8 @@ class Dual:
             p, q = self.primal, other.primal
             if type(p) is float and type(q) is float:
                 return _new(p + q, self.tangent + other.tangent, self.tag)
+            if type(p) is np.ndarray and _aligned(self, other):
+                return _new(p + q, self.tangent + other.tangent, self.tag)
         return _binary(_ADD, self, other)
 
     def __radd__(self, other: Any) -> Dual:
@@ -214,6 +217,8 @@ class Dual:
         if to is Dual and other.tag == self.tag:
             p, q = self.primal, other.primal
             if type(p) is float and type(q) is float:
+                return _new(p - q, self.tangent - other.tangent, self.tag)
+            if type(p) is np.ndarray and _aligned(self, other):
                 return _new(p - q, self.tangent - other.tangent, self.tag)
         return _binary(_SUB, self, other)
 
@@ -231,6 +236,8 @@ class Dual:
             p, q = self.primal, other.primal
             if type(p) is float and type(q) is float:
                 return _new(p * q, self.tangent * q + p * other.tangent, self.tag)
+            if type(p) is np.ndarray and _aligned(self, other):
+                return _multiply_arrays(self, other)
         return _binary(_MUL, self, other)
 
     def __rmul__(self, other: Any) -> Dual:
@@ -254,6 +261,8 @@ class Dual:
                     raise DomainError("divide", (p, q), _DIV.domain.text)
                 v = p / q
                 return _new(v, (self.tangent - v * other.tangent) / q, self.tag)
+            if type(p) is np.ndarray and _aligned(self, other):
+                return _divide_arrays(self, other)
         return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Dual:
@@ -591,17 +600,91 @@ def _unary_method(rule: Rule) -> Callable[[Dual], Dual]:
                     v = real(p)
                 except (ValueError, ZeroDivisionError, OverflowError):
                     v = real_or_domain_error(rule, (p,))
-            else:
-                v = generic(p)
+                try:
+                    d = partial(p, v)
+                except (ZeroDivisionError, ValueError):
+                    d = _ieee_partial(partial, (p, v))
+                return _new(v, x.tangent * d, x.tag)
+            v = generic(p)
             try:
                 d = partial(p, v)
             except (ZeroDivisionError, ValueError):
                 d = _ieee_partial(partial, (p, v))
-            return _new(v, x.tangent * d, x.tag)
+            t = x.tangent
+            if d is not v and d is not p and _fresh(d, t) and getrefcount(d) == _ONLY_LOCAL:
+                return _new(v, np.multiply(d, t, out=d), x.tag)  # reuse the partial's memory
+            return _new(v, t * d, x.tag)
 
     method.__name__ = rule.name
     method.__doc__ = f"{rule.name} of this Dual (see dualdiff.{rule.name})."
     return method
+
+
+# -- large arrays: fewer temporaries ----------------------------------------------
+# On big arrays the cost of an operation is mostly memory: every new array is
+# fresh pages for the kernel to hand over. These helpers reuse a temporary that
+# only they hold (its reference count says so), as NumPy's own temporary
+# elision does, and skip the general rule machinery when both operands are
+# plain float arrays whose tangents line up.
+
+
+def _only_local_reference_count() -> int:
+    probe = np.empty(1)
+    return getrefcount(probe)
+
+
+_ONLY_LOCAL = _only_local_reference_count()
+
+
+def _fresh(d: Any, t: Any) -> bool:
+    """Can ``d`` hold ``t * d``? (a writable float array of the product's shape)."""
+    return (type(d) is np.ndarray and d.base is None and d.dtype.char == "d"
+            and d.flags.writeable
+            and (type(t) is float or (type(t) is np.ndarray and t.shape == d.shape
+                                      and t.dtype.char == "d")))
+
+
+def _times(t: Any, d: Any) -> Any:
+    """``t * d``, in ``d``'s memory when ``d`` is a temporary nobody else holds."""
+    if _fresh(d, t) and getrefcount(d) == _ONLY_LOCAL:
+        return np.multiply(d, t, out=d)
+    return t * d
+
+
+def _aligned(a: Dual, b: Dual) -> bool:
+    """Float arrays of equal rank, full tangents, both with or both without directions."""
+    p, q, ta, tb = a.primal, b.primal, a.tangent, b.tangent
+    return (type(q) is np.ndarray and type(ta) is np.ndarray and type(tb) is np.ndarray
+            and p.ndim == q.ndim and p.dtype.char == "d" and q.dtype.char == "d"
+            and ta.dtype.char == "d" and tb.dtype.char == "d"
+            and ta.ndim - p.ndim == tb.ndim - q.ndim and ta.ndim - p.ndim in (0, 1)
+            and ta.shape[ta.ndim - p.ndim:] == p.shape and tb.shape[tb.ndim - q.ndim:] == q.shape)
+
+
+def _multiply_arrays(a: Dual, b: Dual) -> Dual:
+    p, q = a.primal, b.primal
+    if a is b:  # x * x: one product for the tangent, not two
+        tangent = np.multiply(a.tangent, p)
+        tangent *= 2.0
+        return _new(p * p, tangent, a.tag)
+    ta, tb = a.tangent, b.tangent
+    if ta.shape == tb.shape == p.shape == q.shape:  # no directions, no broadcasting
+        scratch = p * tb
+        tangent = ta * q
+        tangent += scratch
+        return _new(np.multiply(p, q, out=scratch), tangent, a.tag)  # scratch is still warm
+    tangent = ta * q
+    tangent += p * tb
+    return _new(p * q, tangent, a.tag)
+
+
+def _divide_arrays(a: Dual, b: Dual) -> Dual:
+    p, q = a.primal, b.primal
+    value = p / q
+    tangent = value * b.tangent
+    np.subtract(a.tangent, tangent, out=tangent)
+    tangent /= q
+    return _new(value, tangent, a.tag)
 
 
 def _binary(rule: Rule, a: Any, b: Any) -> Dual:
@@ -630,7 +713,7 @@ def _combine(partials: tuple, args: tuple, tangents: tuple, value: Any) -> Any:
             continue
         tangent = _lift(tangent, _ndim(arg), ndim)
         if callable(partial):
-            term = tangent * _eval_partial(partial, args + (value,))
+            term = _times(tangent, _eval_partial(partial, args + (value,)))
         elif partial == 1.0:
             term = tangent
         elif partial == -1.0:
@@ -653,13 +736,13 @@ def _power(p: Any, tp: Any, q: Any, tq: Any, tag: int) -> Dual:
     ndim = _ndim(value)
     total = None
     if tp is not None:
+        tp = _lift(tp, _ndim(p), ndim)
         if tq is None and _is_scalar(q) and q == 2:
-            d = 2.0 * p
+            total = _times(tp, 2.0 * p)
         elif tq is None and _is_scalar(q) and q == 0:
-            d = 0.0
+            total = tp * 0.0
         else:
-            d = _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q))
-        total = _lift(tp, _ndim(p), ndim) * d
+            total = _times(tp, _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q)))
     if tq is not None:
         term = _lift(tq, _ndim(q), ndim) * _value_log_base(value, p)
         total = term if total is None else total + term
