@@ -781,7 +781,7 @@ def _run_table(ns: argparse.Namespace, stdout: TextIO) -> int:
         return 0
     _print(stdout, text)
     if fmt == "text" and _is_terminal(stdout):
-        width = max(len(line) for line in text.split("\n"))
+        width = max(out.display_width(line) for line in text.split("\n"))
         columns = shutil.get_terminal_size().columns
         if width > columns and len(recorded.directions) > 1:
             _warn(f"the table is {width} characters wide and the terminal {columns}: --wrt "

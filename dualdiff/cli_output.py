@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from typing import Any, Iterable, Sequence, TextIO
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "clean",
     "error_text",
     "write",
+    "display_width",
 ]
 
 PROGRAM = "dualdiff"
@@ -86,6 +88,15 @@ def can_encode(stream: TextIO, sample: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+def display_width(line: str) -> int:
+    """Terminal columns of ``line``: combining marks (the dot of v̇) take none.
+
+    >>> display_width("v̇₁ = 2")
+    6
+    """
+    return sum(not unicodedata.combining(char) for char in line)
 
 
 def write(stream: TextIO, text: str) -> None:

@@ -70,6 +70,8 @@ RUNS: dict[str, tuple[list[str], str | None]] = {
     "table_file": (["table", SURVEY, "--at", "x1=2,x2=5", "-o", "survey.md", "--digits", "3"], None),
     "graph_dot": (["graph", "x1/x2 + sin(x1/x2)", "--at", "x1=1,x2=2", "-o", "dag.dot"], None),
     "graph_svg": (["graph", SURVEY, "--at", "x1=2,x2=5", "-o", "dag.svg"], None),
+    "check_text": (["check", SURVEY, "--at", "x1=2,x2=5"], None),
+    "check_json": (["check", SURVEY, "--at", "x1=2,x2=5", "--format", "json"], None),
     "sweep_png": (["sweep", "exp(x)", "--at", "x=1", "-o", "sweep.png"], None),
     "sweep_json": (["sweep", SURVEY, "--at", "x1=2,x2=5", "--wrt", "x2", "--format", "json",
                     "--schemes", "forward,central"], None),
@@ -270,6 +272,39 @@ def test_graph_png_and_dot_on_stdout(capsys, tmp_path, monkeypatch):
     assert (tmp_path / "dag.png").read_bytes().startswith(PNG)
     code, text, _ = call(["graph", SURVEY, "--at", "x1=2,x2=5"], capsys)
     assert code == 0 and text.startswith("digraph") and text.count("->") == 8
+
+
+# -- check ----------------------------------------------------------------------------------
+
+
+def test_check_text_compares_ad_sympy_and_finite_differences(runs):
+    text = runs["check_text"].ok().stdout
+    assert text.startswith(f"f(x1, x2) = {SURVEY}\nat x1 = 2, x2 = 5\n")
+    assert "In the report below x0 is x1, x1 is x2." in text  # compare() names them x0, x1
+    for method in ("AD (forward mode)", "SymPy (symbolic)", "central difference", "complex step"):
+        assert method in text
+    assert "[11/2, 2 - cos(5)]" in text
+
+
+def test_check_json_has_every_method_against_the_reference(runs):
+    document = json.loads(runs["check_json"].ok().stdout)
+    assert {"ad", "symbolic", "numeric", "point", "value"} <= set(document)
+    assert document["variables"] == ["x1", "x2"] and document["at"] == {"x1": 2.0, "x2": 5.0}
+    assert close(document["value"], SURVEY_VALUE)
+    assert all(close(a, b) for a, b in zip(document["ad"]["value"], SURVEY_GRADIENT, strict=True))
+    x1, x2 = sympy.symbols("x1 x2")
+    exact = [sympy.diff(sympy.log(x1) + x1 * x2 - sympy.sin(x2), v).subs({x1: 2, x2: 5}) for v in (x1, x2)]
+    assert [sympy.sympify(e) for e in document["symbolic"]["exact"]] == exact
+    assert document["numeric"]["central"]["abs_error"] < 1e-8
+    assert document["numeric"]["forward"]["abs_error"] > document["numeric"]["central"]["abs_error"]
+
+
+def test_check_one_variable_and_other_formats(capsys):
+    code, text, _ = call(["check", "t^t", "--at", "t=2", "--format", "json"], capsys)
+    assert code == 0 and close(json.loads(text)["ad"]["value"], 4 * math.log(2) + 4)
+    code, text, _ = call(["check", "x^2*y", "--at", "x=1,y=3", "--wrt", "y", "--format", "csv"], capsys)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert code == 0 and rows[0][:2] == ["method", "value"] and float(rows[1][1]) == 1.0
 
 
 # -- sweep ----------------------------------------------------------------------------------
@@ -532,3 +567,24 @@ def test_function_parameters_are_the_variables(capsys, tmp_path):
     code, text, err = call(["table", "--function", spec, "--at", "w=0.5,b=0.1", "--wrt", "w",
                             "--format", "json"], capsys)
     assert code == 0 and [i["name"] for i in json.loads(text)["inputs"]] == ["w", "b", "scale"]
+
+
+def test_table_without_tabulate_names_the_extra_and_csv_still_works(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tabulate", None)
+    code, _, err = call(["table", SURVEY, "--at", "x1=2,x2=5"], capsys)
+    assert code == 2 and "pip install 'dualdiff[tables]'" in err and err.count("\n") == 1
+    code, text, _ = call(["table", SURVEY, "--at", "x1=2,x2=5", "--format", "csv"], capsys)
+    assert code == 0 and text.startswith("node,")
+
+
+def test_a_table_wider_than_the_terminal_gets_a_hint(monkeypatch, capsys):
+    import dualdiff.cli as cli
+
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(cli.shutil, "get_terminal_size", lambda *a, **k: os.terminal_size((80, 24)))
+    assert main(["table", SURVEY, "--at", "x1=2,x2=5"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "--wrt x1" in err and "terminal 80" in err
+    assert main(["table", SURVEY, "--at", "x1=2,x2=5", "--wrt", "x1"]) == 0
+    assert capsys.readouterr().err == ""  # one direction: no hint, even if wide
