@@ -17,7 +17,13 @@ import sympy
 
 from examples_support import result
 
-mpmath.mp.dps = 40
+
+
+@pytest.fixture(autouse=True)
+def _mpmath_precision():
+    """40 digits for the mpmath references here, without changing it for other test modules."""
+    with mpmath.workdps(40):
+        yield
 
 
 # -- 02 arctanh ----------------------------------------------------------------
