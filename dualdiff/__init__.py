@@ -5,6 +5,7 @@
 4.5
 """
 
+from .compare import compare
 from .derivatives import derivative, grad, hessian, jacobian, jvp
 from .dual import Dual
 from .errors import (
@@ -19,12 +20,16 @@ from .errors import (
     NonFiniteWarning,
     NotAnalyticError,
     SymbolicError,
+    SymbolicTimeout,
     TieWarning,
     TraceWarning,
     UnsupportedOperationError,
 )
 from .expr import Expression, parse, parse_assignments, parse_many
 from .functions import GENERIC as _GENERIC
+from .report import Report
+from .steps import StepsCheck, check_steps
+from .symbolic import SymbolicDerivative, symbolic_derivative
 from .numeric import NumericResult, complex_step, default_step, finite_difference, richardson
 from .rules import RULES
 from .sweep import StepSweep, step_sweep
@@ -41,6 +46,12 @@ __all__ = [
     "jacobian",
     "jvp",
     "hessian",
+    "compare",
+    "Report",
+    "check_steps",
+    "StepsCheck",
+    "symbolic_derivative",
+    "SymbolicDerivative",
     "trace",
     "Trace",
     "Expression",
@@ -64,6 +75,7 @@ __all__ = [
     "ExpressionError",
     "MissingExtraError",
     "SymbolicError",
+    "SymbolicTimeout",
     "GraphvizNotFoundError",
     "DualDiffWarning",
     "TraceWarning",

@@ -17,6 +17,7 @@ __all__ = [
     "ExpressionError",
     "MissingExtraError",
     "SymbolicError",
+    "SymbolicTimeout",
     "GraphvizNotFoundError",
     "DualDiffWarning",
     "TraceWarning",
@@ -96,6 +97,10 @@ class MissingExtraError(DualDiffError, ImportError):
 
 class SymbolicError(DualDiffError, TypeError):
     """A function could not be run on SymPy symbols (data-dependent branch, unsupported call)."""
+
+
+class SymbolicTimeout(SymbolicError):
+    """The symbolic work took longer than the time limit (see ``timeout=``)."""
 
 
 class GraphvizNotFoundError(DualDiffError, RuntimeError):

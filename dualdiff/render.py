@@ -111,8 +111,8 @@ def format_number(x: Any, digits: int = 6) -> str:
     >>> format_number(2 / 3), format_number(10.0), format_number(-float("inf"))
     ('0.666667', '10', '-inf')
     """
-    if _is_array(x):
-        return "[" + ", ".join(format_number(v, digits) for v in x.tolist()) + "]"
+    if _is_array(x):  # nested brackets for 2-D and higher, like NumPy
+        return "[" + ", ".join(format_number(v, digits) for v in x) + "]"
     if hasattr(x, "item") and not isinstance(x, (int, float, complex)):
         x = x.item()  # NumPy scalar
     if isinstance(x, bool):

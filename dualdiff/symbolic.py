@@ -41,7 +41,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
-from .errors import InputError, SymbolicError
+from .errors import InputError, SymbolicError, SymbolicTimeout
 from .symbols import (  # noqa: F401 -- Sym, SymArray and the helpers are re-exported
     Sym,
     SymArray,
@@ -62,10 +62,6 @@ __all__ = [
     "symbolic_function",
     "exact_number",
 ]
-
-
-class SymbolicTimeout(SymbolicError):
-    """The symbolic work took longer than the time limit (see ``timeout=``)."""
 
 
 # -- the derivative -----------------------------------------------------------
