@@ -33,7 +33,6 @@ import numpy as np
 import sympy
 
 import dualdiff as dd
-from dualdiff.compare import compare
 
 
 def sigmoid(x):
@@ -107,7 +106,7 @@ def main(verbose: bool = False) -> dict:
 
     d_sym, sym_ok = sympy_derivative()
     # AD, SymPy and five numeric methods side by side, and the closed form as the hand-derived value.
-    comparison = compare(sigmoid, 1.0, expected=lambda x: sigmoid(x) * (1 - sigmoid(x)))
+    comparison = dd.compare(sigmoid, 1.0, expected=lambda x: sigmoid(x) * (1 - sigmoid(x)))
     result = {
         "report": comparison,
         "points": points, "trace": t, "trace_table": table_text(t),

@@ -36,7 +36,6 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
-from dualdiff.compare import compare
 
 EPS = 1e-5
 X0 = np.array([
@@ -123,7 +122,7 @@ def main(verbose: bool = False) -> dict:
     y = batchnorm(X0, GAMMA0, BETA0)
     naive = GAMMA0 * (y - TARGET) / np.sqrt(X0.var(axis=0) + EPS)
     # The formula for ∂L/∂X as the hand-derived gradient, checked by dualdiff.compare.
-    check = compare(loss_of_inputs, X0, expected=formula["x"],
+    check = dd.compare(loss_of_inputs, X0, expected=formula["x"],
                     methods=("central",), timeout=5.0)
     result = {
         "report": check,

@@ -39,7 +39,6 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
-from dualdiff.compare import compare
 
 T, D, K, M = 3, 2, 3, 2  # time steps, input, hidden and output sizes
 
@@ -165,9 +164,9 @@ def main(verbose: bool = False) -> dict:
     steps = derivation_steps(P)
     # One report: AD, SymPy and a central difference side by side, plus the step-by-step
     # check of the student's derivation (hand-derived local derivatives against AD).
-    report_student = compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_student_rows),
+    report_student = dd.compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_student_rows),
                              methods=("central",))
-    check_correct = compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_correct),
+    check_correct = dd.compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_correct),
                             methods=(), symbolic=False).steps
     result = {
         "loss": float(loss(P)),
