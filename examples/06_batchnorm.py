@@ -123,7 +123,7 @@ def main(verbose: bool = False) -> dict:
     naive = GAMMA0 * (y - TARGET) / np.sqrt(X0.var(axis=0) + EPS)
     # The formula for ∂L/∂X as the hand-derived gradient, checked by dualdiff.compare.
     check = dd.compare(loss_of_inputs, X0, expected=formula["x"],
-                    methods=("central",), timeout=5.0)
+                       methods=("central",), timeout=5.0)
     result = {
         "report": check,
         "loss": float(loss(X0, GAMMA0, BETA0)),

@@ -165,9 +165,9 @@ def main(verbose: bool = False) -> dict:
     # One report: AD, SymPy and a central difference side by side, plus the step-by-step
     # check of the student's derivation (hand-derived local derivatives against AD).
     report_student = dd.compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_student_rows),
-                             methods=("central",))
+                                methods=("central",))
     check_correct = dd.compare(steps, P["Wf"], expected=hand_derivation(P, dL_dy_correct),
-                            methods=(), symbolic=False).steps
+                               methods=(), symbolic=False).steps
     result = {
         "loss": float(loss(P)),
         "grad_Wf": grad_wf, "grad_Ub": grad_ub,
