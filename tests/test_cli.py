@@ -1,11 +1,11 @@
 """The ``dualdiff`` command, end to end.
 
-Every subcommand and every output format runs as a real process
-(``python -m dualdiff ...``, and once through the installed ``dualdiff``
-script). Those processes are started together by one module fixture, so the
-file stays fast; each test then reads its own run. Error paths, help texts,
-colour and ``--function`` loading run in-process through :func:`main`, which
-returns the exit status.
+Every subcommand runs as a real process (``python -m dualdiff ...``, and once
+through the installed ``dualdiff`` script), with text, CSV and JSON output and
+``-o`` files; those processes are started together by one module fixture, so
+the file stays fast, and each test then reads its own run. The other formats,
+error paths, help texts, colour and ``--function`` loading run in-process
+through :func:`main`, which returns the exit status.
 
 Expected numbers come from closed forms (math) or SymPy, never from dualdiff:
 the survey example f(x1, x2) = ln x1 + x1 x2 - sin x2 has, at (2, 5), the
@@ -52,6 +52,13 @@ def close(a: float, b: float, rel: float = 1e-14) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=1e-300)
 
 
+def call(argv: list[str], capsys) -> tuple[int, str, str]:
+    """main(argv) in-process: (exit status, stdout, stderr)."""
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 # -- the real processes, started together -------------------------------------------------
 
 # name -> (argv after the program, stdin text or None). Each runs in a directory of its own.
@@ -62,19 +69,13 @@ RUNS: dict[str, tuple[list[str], str | None]] = {
     "diff_function": (["diff", "--function", "survey.py:f", "--at", "x1=2,x2=5", "--format", "json"], None),
     "diff_stdin": (["diff", "-", "--at", "x=3", "--format", "json"], "x^2 + 1\n"),
     "table_text": (["table", SURVEY, "--at", "x1=2,x2=5"], None),
-    "table_markdown": (["table", SURVEY, "--at", "x1=2,x2=5", "--format", "markdown"], None),
-    "table_latex": (["table", SURVEY, "--at", "x1=2,x2=5", "--format", "latex", "--wrt", "x1"], None),
-    "table_html": (["table", SURVEY, "--at", "x1=2,x2=5", "--format", "html"], None),
     "table_csv": (["table", SURVEY, "--at", "x1=2,x2=5", "--format", "csv"], None),
     "table_json": (["table", SURVEY, "--at", "x1=2,x2=5", "--format", "json"], None),
     "table_file": (["table", SURVEY, "--at", "x1=2,x2=5", "-o", "survey.md", "--digits", "3"], None),
     "graph_dot": (["graph", "x1/x2 + sin(x1/x2)", "--at", "x1=1,x2=2", "-o", "dag.dot"], None),
     "graph_svg": (["graph", SURVEY, "--at", "x1=2,x2=5", "-o", "dag.svg"], None),
     "check_text": (["check", SURVEY, "--at", "x1=2,x2=5"], None),
-    "check_json": (["check", SURVEY, "--at", "x1=2,x2=5", "--format", "json"], None),
     "sweep_png": (["sweep", "exp(x)", "--at", "x=1", "-o", "sweep.png"], None),
-    "sweep_json": (["sweep", SURVEY, "--at", "x1=2,x2=5", "--wrt", "x2", "--format", "json",
-                    "--schemes", "forward,central"], None),
     "domain_error": (["diff", "log(x)", "--at", "x=-1"], None),
 }
 
@@ -228,13 +229,18 @@ def test_table_json_has_rows_and_outputs(runs):
     assert [row["op"] for row in document["rows"]] == ["input", "input", "log", "multiply", "add", "sin", "subtract"]
 
 
-def test_table_markdown_latex_html(runs):
-    markdown = runs["table_markdown"].ok().stdout
+def test_table_markdown_latex_html(capsys):
+    def table(*options: str) -> str:
+        code, text, err = call(["table", SURVEY, "--at", "x1=2,x2=5", *options], capsys)
+        assert code == 0, err
+        return text
+
+    markdown = table("--format", "markdown")
     pipe_rows = [line for line in markdown.splitlines() if line.startswith("|")]
     assert len(pipe_rows) == 2 + 8 and len({line.count("|") for line in pipe_rows}) == 1
-    latex = runs["table_latex"].ok().stdout
+    latex = table("--format", "latex", "--wrt", "x1")
     assert "\\toprule" in latex and "\\bottomrule" in latex and "\\dot{v}_{-1}" in latex
-    html = runs["table_html"].ok().stdout
+    html = table("--format", "html")
     assert html.startswith("<table>") and html.count("<tr>") == 1 + 8
 
 
@@ -286,8 +292,10 @@ def test_check_text_compares_ad_sympy_and_finite_differences(runs):
     assert "[11/2, 2 - cos(5)]" in text
 
 
-def test_check_json_has_every_method_against_the_reference(runs):
-    document = json.loads(runs["check_json"].ok().stdout)
+def test_check_json_has_every_method_against_the_reference(capsys):
+    code, text, _ = call(["check", SURVEY, "--at", "x1=2,x2=5", "--format", "json"], capsys)
+    assert code == 0
+    document = json.loads(text)
     assert {"ad", "symbolic", "numeric", "point", "value"} <= set(document)
     assert document["variables"] == ["x1", "x2"] and document["at"] == {"x1": 2.0, "x2": 5.0}
     assert close(document["value"], SURVEY_VALUE)
@@ -317,8 +325,11 @@ def test_sweep_writes_the_plot_and_prints_the_table(runs):
     assert "central4" in run.stdout and "complex" in run.stdout
 
 
-def test_sweep_json_is_the_partial_along_the_chosen_variable(runs):
-    document = json.loads(runs["sweep_json"].ok().stdout)
+def test_sweep_json_is_the_partial_along_the_chosen_variable(capsys):
+    code, text, _ = call(["sweep", SURVEY, "--at", "x1=2,x2=5", "--wrt", "x2", "--format", "json",
+                          "--schemes", "forward,central"], capsys)
+    assert code == 0
+    document = json.loads(text)
     assert document["variable"] == "x2"
     assert close(document["exact"], SURVEY_GRADIENT[1])
     assert set(document["schemes"]) == {"forward", "central"}
@@ -327,12 +338,6 @@ def test_sweep_json_is_the_partial_along_the_chosen_variable(runs):
 
 
 # -- in-process: help, version, errors, colour -------------------------------------------------
-
-
-def call(argv: list[str], capsys) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_top_level_help_lists_every_function_and_says_caret_is_power(capsys):
