@@ -486,8 +486,10 @@ class Dual:
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         implementation = ARRAY_FUNCTIONS.get(func)
         if implementation is None:
+            module = getattr(func, "__module__", None) or "numpy"
+            module = module if module.startswith("numpy.") and "._" not in module else "numpy"
             raise UnsupportedOperationError(
-                f"numpy.{func.__name__} has no forward rule for Duals yet, so it would lose the "
+                f"{module}.{func.__name__} has no forward rule for Duals yet, so it would lose the "
                 f"derivative; write the computation with supported operations "
                 f"(see the README's list of NumPy functions)"
             )
