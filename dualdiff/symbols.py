@@ -10,12 +10,15 @@ ufuncs (``np.sin(sympy.Symbol("x"))`` is a ``TypeError``) and give a cryptic
 ``TypeError`` on ``if x > 0``. So ``f`` receives :class:`Sym` wrappers (and, for
 an array point, a :class:`SymArray`: a NumPy object array of them). They route
 the generic functions (``dd.sin``), the NumPy ufuncs (``np.sin``, ``np.maximum``,
-``np.sum``, ``x @ w``, ``np.linalg.norm``), indexing and arithmetic to SymPy
-through the rule table, and turn what has no formula into a
+``np.sum``, ``x @ w``, ``np.linalg.norm``), the statistics ``np.mean``,
+``np.var`` and ``np.std`` (over any axes, ``keepdims``, ``ddof``), indexing and
+arithmetic to SymPy through the rule table, and turn what has no formula into a
 :class:`~dualdiff.errors.SymbolicError` that says why: a data-dependent branch
 (``if x > 0``), a conversion to a Python number (``math.sin(x)``, ``float(x)``,
-assigning into a float array). A comparison SymPy can decide for every real
-input (``x**2 >= 0``) is not a branch and works.
+assigning into a float array), or, by name, the NumPy function that does not
+work on symbols (``np.median`` sorts, ``np.isnan`` has no object loop). A
+comparison SymPy can decide for every real input (``x**2 >= 0``) is not a
+branch and works.
 
 **Exact point.** A float coordinate (and a float constant in f's code) becomes
 the shortest decimal that reads back as the same float, as an exact rational:
@@ -29,6 +32,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
+import threading
 from typing import Any, Callable
 
 import numpy as np
@@ -111,10 +116,12 @@ class _Condition:
     def __bool__(self) -> bool:
         if self.relation in (sympy.true, sympy.false) or isinstance(self.relation, bool):
             return bool(self.relation)  # decided for every real input: not a branch
-        raise SymbolicError(
+        error = SymbolicError(
             f"f branches on the value of its input ({self.relation}): a data-dependent `if` "
             f"has no single formula; {_NO_FORMULA}"
         )
+        error.relation = self.relation  # so _array_function can say "numpy.sort compares ..."
+        raise error
 
     def __repr__(self) -> str:
         return f"_Condition({self.relation})"
@@ -255,6 +262,10 @@ class Sym:
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return _ufunc(ufunc, method, inputs, kwargs)
 
+    def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
+        implementation = getattr(func, "_implementation", None) or func.__wrapped__
+        return _array_function(func, lambda: implementation(*args, **kwargs), args, kwargs)
+
 
 #: Ufuncs that are not rows of the table but have an obvious form.
 _SPECIAL = {
@@ -266,8 +277,7 @@ _SPECIAL = {
 
 def _ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """NumPy ufuncs on Syms and SymArrays: table rows elementwise through SymPy."""
-    if kwargs.get("out") is not None:
-        raise SymbolicError(f"numpy.{ufunc.__name__}(..., out=...) on symbols: {_NO_FORMULA}")
+    out = kwargs.get("out")
     plain = tuple(_plain(a) for a in inputs)
     rule = UFUNCS.get(ufunc)
     if rule is not None:
@@ -277,19 +287,244 @@ def _ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
         replacement = np.frompyfunc(function, nin, 1)
     else:  # matmul, comparisons, ...: NumPy's object loops call our operators
         replacement = ufunc
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("out", "dtype", "casting")}
-    return _wrap(getattr(replacement, method)(*plain, **kwargs))
+    where = kwargs.get("where", True) if method == "__call__" and out is not None else True
+    dropped = ("out", "dtype", "casting") + (("where",) if where is not True else ())
+    kwargs = {k: v for k, v in kwargs.items() if k not in dropped}  # where= applies on writing
+    try:
+        if method == "reduce":
+            result = _reduce(ufunc, replacement, plain[0], kwargs)
+        else:
+            result = getattr(replacement, method)(*plain, **kwargs)
+    except (SymbolicError, _Cancelled):
+        raise
+    except Exception as error:  # noqa: BLE001 -- e.g. np.isnan: no object loop for symbols
+        name = ufunc.__name__ + ("" if method == "__call__" else f".{method}")
+        raise _unsupported(f"numpy.{name}", error) from error
+    if out is not None:
+        return _write(f"numpy.{ufunc.__name__}", out, result, where)
+    return _wrap(result)
+
+
+def _write(name: str, out: Any, result: Any, where: Any) -> Any:
+    """NumPy's ``out=``: the result stored into the given array(s), which are returned.
+
+    An object array (a SymArray, or what NumPy's own code allocates) holds
+    symbols; a float array cannot.
+    """
+    outs = out if isinstance(out, tuple) else (out,)
+    results = result if isinstance(result, tuple) else (result,)
+    for target, value in zip(outs, results):
+        if target is None:
+            continue
+        if not isinstance(target, np.ndarray) or target.dtype != object:
+            raise SymbolicError(
+                f"f calls {name}(..., out=...) with a {getattr(target, 'dtype', type(target))} "
+                f"array, which cannot hold symbols; leave out= away and use the returned value")
+        np.copyto(target.view(np.ndarray), _plain(value), casting="unsafe", where=where)
+    return out if not isinstance(out, tuple) or len(out) > 1 else out[0]
+
+
+# -- reductions over several axes, and the statistics built on them -----------
+
+
+_REORDERABLE: dict[np.ufunc, bool] = {}
+
+
+def _reorderable(ufunc: np.ufunc) -> bool:
+    """Whether NumPy reduces ``ufunc`` over several axes at once (add, multiply, maximum)."""
+    if ufunc not in _REORDERABLE:
+        try:
+            ufunc.reduce(np.ones((1, 1)), axis=None)
+            _REORDERABLE[ufunc] = True
+        except (TypeError, ValueError):
+            _REORDERABLE[ufunc] = False
+    return _REORDERABLE[ufunc]
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, an int or a tuple, negatives allowed) as sorted non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    result = []
+    for a in axes:
+        a = operator.index(a)
+        if not -ndim <= a < ndim:
+            raise np.exceptions.AxisError(a, ndim) if hasattr(np, "exceptions") else \
+                ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+        result.append(a % ndim if ndim else a)
+    if len(set(result)) != len(result):
+        raise ValueError(f"duplicate value in 'axis': {axis}")
+    return tuple(sorted(result))
+
+
+def _reduce(ufunc: np.ufunc, replacement: Any, array: Any, kwargs: dict) -> Any:
+    """``ufunc.reduce`` by ``replacement``, over several axes where ``ufunc`` allows it.
+
+    A ``frompyfunc`` replacement is never "reorderable" to NumPy, so ``np.sum(x)``
+    of a matrix would fail; the axes to reduce are moved last and merged into one.
+    """
+    array = np.asarray(array) if not isinstance(array, np.ndarray) else array
+    axes = _axes(kwargs.get("axis", 0), array.ndim)
+    if len(axes) < 2 or replacement is ufunc or not _reorderable(ufunc):
+        return replacement.reduce(array, **kwargs)
+    rest = tuple(d for d in range(array.ndim) if d not in axes)
+    order = rest + axes
+    merged = tuple(array.shape[d] for d in rest) + (math.prod(array.shape[d] for d in axes),)
+    options = {k: v for k, v in kwargs.items() if k not in ("axis", "keepdims", "where")}
+    if kwargs.get("where", True) is not True:
+        where = np.broadcast_to(kwargs["where"], array.shape)
+        options["where"] = where.transpose(order).reshape(merged)
+    result = replacement.reduce(array.transpose(order).reshape(merged), axis=-1, **options)
+    if kwargs.get("keepdims", False):
+        kept = tuple(1 if d in axes else n for d, n in enumerate(array.shape))
+        boxed = np.empty((), dtype=object)
+        if not isinstance(result, np.ndarray):
+            boxed[()] = result
+            result = boxed
+        result = result.reshape(kept)
+    return result
+
+
+def _symbolic_array(a: Any) -> SymArray:
+    """Any operand (Sym, SymArray, list, number) as a SymArray, possibly 0-d."""
+    return np.asarray(_plain(a), dtype=object).view(SymArray)
+
+
+def _statistic_options(name: str, out: Any, where: Any) -> None:
+    if out is not None:
+        raise SymbolicError(
+            f"numpy.{name}(..., out=...) on symbols is not supported; use the returned value "
+            f"(y = np.{name}(x, ...))")
+    if where is not True and where is not np._NoValue:
+        raise SymbolicError(
+            f"numpy.{name}(..., where=...) on symbols is not supported; select the elements "
+            f"first (np.{name}(x[mask], ...))")
+
+
+def _mean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+          *, where: Any = True) -> Any:
+    """``np.mean`` on symbols: the sum over ``axis`` divided by the exact count."""
+    _statistic_options("mean", out, where)
+    array = _symbolic_array(a)
+    count = math.prod(array.shape[d] for d in _axes(axis, array.ndim))
+    total = _ufunc(np.add, "reduce", (array,), {"axis": axis, "keepdims": bool(keepdims)})
+    return _apply(RULES["divide"], (total, count))
+
+
+def _var(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+         keepdims: bool = False, *, where: Any = True, mean: Any = np._NoValue,
+         correction: Any = np._NoValue) -> Any:
+    """``np.var`` on symbols: Σ(x - mean)² / (N - ddof) over ``axis``, as NumPy defines it."""
+    return _variance("var", a, axis, out, ddof, keepdims, where, mean, correction)
+
+
+def _std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+         keepdims: bool = False, *, where: Any = True, mean: Any = np._NoValue,
+         correction: Any = np._NoValue) -> Any:
+    """``np.std`` on symbols: the square root of :func:`_var`."""
+    variance = _variance("std", a, axis, out, ddof, keepdims, where, mean, correction)
+    return _apply(RULES["sqrt"], (variance,))
+
+
+def _variance(name: str, a: Any, axis: Any, out: Any, ddof: Any, keepdims: bool, where: Any,
+              mean: Any, correction: Any) -> Any:
+    _statistic_options(name, out, where)
+    if correction is not np._NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    array = _symbolic_array(a)
+    count = math.prod(array.shape[d] for d in _axes(axis, array.ndim))
+    if count - ddof <= 0:
+        raise SymbolicError(
+            f"numpy.{name} with ddof={ddof} of {count} element(s) divides by {count - ddof}: "
+            f"no finite value; use a smaller ddof")
+    if mean is np._NoValue:
+        mean = _mean(array, axis=axis, keepdims=True)
+    deviation = _apply(RULES["subtract"], (array, mean))
+    squares = _apply(RULES["multiply"], (deviation, deviation))  # real symbols: |d|² = d·d
+    total = _ufunc(np.add, "reduce", (squares,), {"axis": axis, "keepdims": bool(keepdims)})
+    return _apply(RULES["divide"], (total, count - ddof))
+
+
+#: NumPy functions with an implementation of their own on symbols; every other one runs
+#: NumPy's code (see :func:`_array_function`).
+_ARRAY_FUNCTIONS: dict[Any, Callable[..., Any]] = {np.mean: _mean, np.var: _var, np.std: _std}
+
+_NUMPY_DEPTH = threading.local()
+
+
+def _array_function(func: Any, default: Callable[[], Any], args: tuple, kwargs: dict) -> Any:
+    """A NumPy function called with symbols; a failure names the function the user called.
+
+    NumPy functions call one another; only the outermost (the one in f's code)
+    turns a failure into a :class:`SymbolicError`.
+    """
+    name = f"{func.__module__}.{func.__name__}"
+    depth = getattr(_NUMPY_DEPTH, "value", 0)
+    _NUMPY_DEPTH.value = depth + 1
+    own = _ARRAY_FUNCTIONS.get(func)
+    try:
+        return own(*args, **kwargs) if own is not None else default()
+    except _Cancelled:
+        raise
+    except SymbolicError as error:
+        if depth or own is not None:  # our own implementations name themselves
+            raise
+        relation = getattr(error, "relation", None)
+        if relation is not None:
+            raise SymbolicError(
+                f"f calls {name}, which compares values of its input ({relation}) to decide "
+                f"what to compute: no single formula on symbols; {_SUPPORTED}") from error
+        raise SymbolicError(f"in {name}: {error}") from error
+    except Exception as error:  # noqa: BLE001 -- any failure here is NumPy's, on symbols
+        if depth:
+            raise
+        raise _unsupported(name, error) from error
+    finally:
+        _NUMPY_DEPTH.value = depth
+
+
+def _unsupported(name: str, error: Exception) -> SymbolicError:
+    return SymbolicError(
+        f"f calls {name}, which does not work on SymPy symbols ({type(error).__name__}: "
+        f"{error}); {_SUPPORTED}")
+
+
+#: What f may use on symbols, for messages about what it may not.
+_SUPPORTED = (
+    "on symbols f may use the rule table's functions (dd.sin, np.sin, np.maximum, ...), "
+    "arithmetic, indexing, @, np.dot, np.sum, np.prod, np.max, np.mean, np.var and np.std, "
+    "and no data-dependent control flow"
+)
 
 
 class SymArray(np.ndarray):
     """A NumPy object array of :class:`Sym`: what ``f`` receives for an array point.
 
-    Indexing, ``len``, ``@``, ``np.sum``, ``np.dot`` and every ufunc of the rule
-    table work and stay symbolic.
+    Indexing, ``len``, ``@``, ``np.sum``, ``np.dot``, ``np.mean``/``np.var``/
+    ``np.std`` (and the methods) and every ufunc of the rule table work and stay
+    symbolic.
     """
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return _ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
+        return _array_function(
+            func, lambda: super(SymArray, self).__array_function__(func, types, args, kwargs),
+            args, kwargs)
+
+    # ndarray's own methods call NumPy's C code directly, not __array_function__
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
+        return _array_function(np.mean, lambda: None, (self, *args), kwargs)
+
+    def var(self, *args: Any, **kwargs: Any) -> Any:
+        return _array_function(np.var, lambda: None, (self, *args), kwargs)
+
+    def std(self, *args: Any, **kwargs: Any) -> Any:
+        return _array_function(np.std, lambda: None, (self, *args), kwargs)
 
 
 def _method(name: str) -> Callable[[Any], Any]:

@@ -278,3 +278,140 @@ def test_sym_arithmetic_with_numpy_scalars_and_reflected_operators():
     result = np.float64(2.0) * x - 1 + 3 / x + 2**x
     assert isinstance(result, Sym)
     assert result.expr == 2 * sympy.Symbol("x") - 1 + 3 / sympy.Symbol("x") + 2 ** sympy.Symbol("x")
+
+
+# -- statistics over axes (np.mean, np.var, np.std) and reductions of matrices ------------
+
+# a 3×2 point: SymPy's own symbols x{i}_{j}, named as symbolic_function names them
+M = sympy.Matrix(3, 2, lambda i, j: sympy.Symbol(f"x{i}_{j}", real=True))
+POINT = np.array([[0.5, -1.2], [1.5, 0.3], [-0.8, 2.2]])
+
+
+def column(j):
+    return [M[i, j] for i in range(3)]
+
+
+def row(i):
+    return [M[i, j] for j in range(2)]
+
+
+def mean_of(items):
+    return sympy.Add(*items) / len(items)
+
+
+def var_of(items, ddof=0):
+    m = mean_of(items)
+    return sympy.Add(*[(v - m) ** 2 for v in items]) / (len(items) - ddof)
+
+
+ALL = list(M)
+
+
+@pytest.mark.parametrize("f, reference", [
+    (lambda x: np.mean(x, axis=0), lambda: [mean_of(column(0)), mean_of(column(1))]),
+    (lambda x: np.mean(x), lambda: mean_of(ALL)),
+    (lambda x: x.mean(axis=-1), lambda: [mean_of(row(i)) for i in range(3)]),
+    (lambda x: np.mean(x, axis=(0, 1), keepdims=True), lambda: [[mean_of(ALL)]]),
+    (lambda x: np.mean(x, axis=0, keepdims=True),
+     lambda: [[mean_of(column(0)), mean_of(column(1))]]),
+    (lambda x: np.var(x, axis=0), lambda: [var_of(column(0)), var_of(column(1))]),
+    (lambda x: np.var(x), lambda: var_of(ALL)),
+    (lambda x: x.var(axis=1, ddof=1), lambda: [var_of(row(i), 1) for i in range(3)]),
+    (lambda x: np.std(x, axis=0, ddof=1),
+     lambda: [sympy.sqrt(var_of(column(0), 1)), sympy.sqrt(var_of(column(1), 1))]),
+    (lambda x: x.std(), lambda: sympy.sqrt(var_of(ALL))),
+    (lambda x: np.std(x, axis=1, keepdims=True),
+     lambda: [[sympy.sqrt(var_of(row(i)))] for i in range(3)]),
+    (lambda x: np.sum(x), lambda: sympy.Add(*ALL)),
+    (lambda x: x.sum(axis=(1, 0)), lambda: sympy.Add(*ALL)),
+    (lambda x: np.prod(x), lambda: sympy.Mul(*ALL)),
+    (lambda x: np.max(x, axis=(0, 1), keepdims=True), lambda: [[sympy.Max(*ALL)]]),
+    (lambda x: np.sum(x, axis=0, keepdims=True),
+     lambda: [[sympy.Add(*column(0)), sympy.Add(*column(1))]]),
+])
+def test_statistics_and_reductions_over_axes(f, reference):
+    _, expr, _ = symbolic_function(f, POINT)
+    expected = np.array(reference(), dtype=object)
+    assert np.shape(expr) == expected.shape
+    for got, want in zip(np.ravel(np.array(expr, dtype=object)), expected.flat):
+        assert same(got, want)
+
+
+def test_statistics_of_a_single_symbol():
+    x = sympy.Symbol("x", real=True)
+    symbols, expr, _ = symbolic_function(lambda v: np.mean(v) + np.var(v) + np.var([v, 2 * v]),
+                                         1.5)
+    # var of one value is 0; var of (x, 2x) is ((x - 3x/2)² + (2x - 3x/2)²)/2 = x²/4
+    assert symbols == x and same(expr, x + x**2 / 4)
+
+
+def test_variance_with_too_large_ddof_is_refused():
+    with pytest.raises(SymbolicError, match=r"numpy\.var with ddof=3 of 3"):
+        symbolic_function(lambda x: np.var(x, axis=0, ddof=3), POINT)
+
+
+def test_out_into_an_array_of_symbols_works_and_into_a_float_array_says_why():
+    def in_place(x):
+        np.multiply(x, 2.0, out=x)
+        return x
+
+    _, expr, _ = symbolic_function(in_place, [1.0, 2.0])
+    assert list(expr) == [2 * a, 2 * b]
+    refused = r"numpy\.multiply\(\.\.\., out=\.\.\.\) with a float64"
+    with pytest.raises(SymbolicError, match=refused):
+        symbolic_function(lambda x: np.multiply(x, 2.0, out=np.zeros(2)), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("f, words", [
+    (lambda x: np.median(x), "f calls numpy.median, which compares values of its input"),
+    (lambda x: np.sort(x)[0], "f calls numpy.sort, which compares values"),
+    (lambda x: np.sum(np.isnan(x)), "f calls numpy.isnan, which does not work on SymPy symbols"),
+    (lambda x: np.linalg.det(x.reshape(3, 2)[:2]), "f calls numpy.linalg.det, which does not work"),
+])
+def test_an_unsupported_numpy_function_is_named(f, words):
+    with pytest.raises(SymbolicError) as caught:
+        symbolic_function(f, POINT.ravel())
+    message = str(caught.value)
+    assert words in message
+    assert "needs a function written with dualdiff or NumPy functions" not in message
+
+
+def test_compare_names_the_numpy_function_it_skipped_for():
+    r = dd.compare(lambda x: np.median(x) * x[0], [1.0, 2.0, 4.0], methods=["central"])
+    assert r.symbolic is None and "numpy.median" in r.symbolic_row.skipped
+
+
+# -- BatchNorm (examples/06_batchnorm.py): compare() gets its SymPy column --------------
+
+GAMMA = np.array([1.5, -0.6])
+BETA = np.array([0.1, 0.3])
+TARGET = np.array([[1.0, -1.0], [0.5, 0.5], [-1.0, 0.0]])
+
+
+def batchnorm_loss(x, eps=1e-5):
+    """Training-time BatchNorm over the batch axis and a squared-error loss, plain NumPy."""
+    mu = np.mean(x, axis=0)
+    var = x.var(axis=0)  # biased, as the layer uses it
+    y = GAMMA * (x - mu) / np.sqrt(var + eps) + BETA
+    return 0.5 * np.sum((y - TARGET) ** 2)
+
+
+def test_compare_on_batchnorm_has_a_symbolic_column_matching_sympy():
+    r = dd.compare(batchnorm_loss, POINT, methods=["central"], timeout=120)
+    assert r.symbolic_row.skipped is None and r.reference == "symbolic"
+    # the same loss written in SymPy from the layer's definition, differentiated by SymPy
+    eps = sympy.Rational(1, 100000)
+    loss = 0
+    for j in range(2):
+        mu = mean_of(column(j))
+        var = var_of(column(j))
+        for i in range(3):
+            y = sympy.Rational(str(GAMMA[j])) * (M[i, j] - mu) / sympy.sqrt(var + eps) \
+                + sympy.Rational(str(BETA[j]))
+            loss += (y - sympy.Rational(str(TARGET[i, j]))) ** 2 / 2
+    at = {M[i, j]: sympy.Rational(str(POINT[i, j])) for i in range(3) for j in range(2)}
+    for i in range(3):
+        for j in range(2):
+            reference = float(sympy.diff(loss, M[i, j]).evalf(30, subs=at))
+            assert r.symbolic_row.value[i, j] == pytest.approx(reference, rel=1e-14, abs=1e-15)
+    assert r.ad.abs_error < 1e-13
