@@ -308,7 +308,9 @@ class Dual:
     @property
     def ndim(self) -> int:
         p = self.primal
-        return 0 if type(p) is float else p.ndim if isinstance(p, (np.ndarray, Dual)) else np.ndim(p)
+        if type(p) is float:
+            return 0
+        return p.ndim if isinstance(p, (np.ndarray, Dual)) else np.ndim(p)
 
     @property
     def size(self) -> int:
