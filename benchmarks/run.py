@@ -35,6 +35,7 @@ from benchmarks.report import (  # noqa: E402
     targets_table,
     workload_table,
 )
+from benchmarks.summary import summary_table  # noqa: E402
 from benchmarks.timing import Settings  # noqa: E402
 from benchmarks.workloads import all_workloads  # noqa: E402
 
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{settings.repeats} repeats of ≥ {settings.repeat_seconds * 1000:g} ms each "
           f"(one-off cases: {settings.cold_repeats} fresh calls); "
           f"total {time.perf_counter() - started:.0f} s\n")
+    print(summary_table({w.key: w.title for w in workloads}, results) + "\n")
     print(targets_table(results, args.quick))
     if args.json:
         Path(args.json).write_text(as_json(machine, {"mode": mode, **vars(settings)}, workloads,

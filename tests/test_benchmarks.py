@@ -57,7 +57,7 @@ def test_quick_run_prints_every_workload_the_machine_and_the_targets(quick_run):
     done, _ = quick_run
     for heading in ("### Workload 1a", "### Workload 1b", "### Workload 2", "### Workload 3",
                     "### Workload 4", "### Workload 5", "### Workload 6a", "### Workload 6b",
-                    "### Machine and run", "### Targets (issue 8)"):
+                    "### Machine and run", "### Summary", "### Targets (issue 8)"):
         assert heading in done.stdout
     assert "- cpu: " in done.stdout and "- python: " in done.stdout
     assert "- numpy: " in done.stdout
@@ -94,7 +94,7 @@ def test_a_failing_case_is_a_row_not_a_crash():
 
 
 @pytest.mark.parametrize("module", ["timing", "machine", "cases", "problems", "measure", "report",
-                                    "targets", "environment", "floor"])
+                                    "targets", "environment", "floor", "summary"])
 def test_the_examples_in_the_docstrings_run(module):
     import doctest
     import importlib
