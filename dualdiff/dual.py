@@ -393,6 +393,15 @@ class Dual:
     def copy(self) -> Dual:
         return ARRAY_FUNCTIONS[np.copy](self)
 
+    def astype(self, dtype: Any, copy: bool = True) -> Dual:
+        """A floating dtype keeps the derivative; any other would drop it and is refused."""
+        if np.dtype(dtype).kind not in "fc":
+            self._refuse(f"dtype {np.dtype(dtype)}")
+        return ARRAY_FUNCTIONS[np.copy](self) if copy else self
+
+    def item(self, *args: Any) -> Any:
+        self._refuse("a Python number (.item())")
+
     def sum(self, axis: Any = None, dtype: Any = None, out: Any = None,
             keepdims: bool = False) -> Dual:
         return ARRAY_FUNCTIONS[np.sum](self, axis, dtype, out, keepdims)

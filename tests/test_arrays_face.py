@@ -245,3 +245,14 @@ def test_prod_is_exact_with_zeros():
 def test_where_takes_no_derivative_through_the_condition():
     np.testing.assert_array_equal(dd.grad(lambda v: np.sum(np.where(v > 1.0, v * v, -v)),
                                           [0.5, 2.0]), [-1.0, 4.0])
+
+
+def test_astype_keeps_floating_types_and_refuses_the_rest():
+    d = _seeded([1.0, 2.0])
+    same = d.astype(np.float64)
+    np.testing.assert_array_equal(same.tangent, np.eye(2))
+    assert same.primal is not d.primal  # a copy, as ndarray.astype makes
+    with pytest.raises(DualConversionError, match="int64"):
+        d.astype(np.int64)
+    with pytest.raises(DualConversionError, match="item"):
+        d[0].item()
