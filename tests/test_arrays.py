@@ -115,3 +115,53 @@ def test_functions_without_a_derivative_act_on_the_primal(name):
     assert not isinstance(got, dd.Dual)
     np.testing.assert_equal(got, expected)
     assert set(f"numpy.{n}" for n in PRIMAL_ONLY) == set(arrays.PRIMAL_ONLY_FUNCTIONS)
+
+
+# -- every rule-table ufunc on array Duals, with broadcasting and a directions axis ---------
+
+from dualdiff.rules import UFUNCS  # noqa: E402
+
+
+def _inside(rule, slot, size, seed):
+    lo, hi = rule.domain.sample[slot]
+    lo, hi = max(lo, -3.0), min(hi, 3.0)
+    points = np.random.default_rng(seed).uniform(lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo),
+                                                 size=size)
+    if rule.domain.singular is not None:  # keep away from kinks and jumps
+        points = np.where(np.abs(points) < 0.05, points + 0.2, points)
+        points = np.where(np.abs(points - np.round(points)) < 0.05, points + 0.1, points)
+    return points
+
+
+@pytest.mark.parametrize("ufunc", sorted(UFUNCS, key=lambda u: u.__name__),
+                         ids=lambda u: u.__name__)
+def test_every_rule_table_ufunc_broadcasts_with_a_directions_axis(ufunc):
+    rule = UFUNCS[ufunc]
+    if rule.arity == 1:
+        x = _inside(rule, 0, (2, 3), 1)
+        f = ufunc
+    else:
+        # x packs a (3, 1) first argument and a (1, 2) second one: the result is (3, 2)
+        first, second = _inside(rule, 0, 3, 2), _inside(rule, 1, 2, 3)
+        if rule.name in ("maximum", "minimum"):
+            second = second + 0.37  # no ties
+        x = np.concatenate([first, second])
+
+        def f(v):
+            return ufunc(v[:3].reshape(3, 1), v[3:].reshape(1, 2))
+
+    expected = central_jacobian(f, x, rel_step=1e-5)
+    np.testing.assert_allclose(dd.jacobian(f, x), expected, rtol=1e-7, atol=1e-8)
+    v = np.random.default_rng(4).normal(size=x.shape)
+    _, tangent = dd.jvp(f, x, v)
+    np.testing.assert_allclose(tangent, np.tensordot(expected, v, axes=x.ndim), rtol=1e-7,
+                               atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(
+    name for name, rule in dd.RULES.items() if not any(UFUNCS.get(u) is rule for u in UFUNCS)))
+def test_rules_without_a_numpy_ufunc_work_on_array_duals_through_dualdiff(name):
+    rule, function = dd.RULES[name], getattr(dd, name)
+    x = _inside(rule, 0, (2, 3), 5)
+    expected = central_jacobian(function, x, rel_step=1e-5)
+    np.testing.assert_allclose(dd.jacobian(function, x), expected, rtol=1e-7, atol=1e-8)
