@@ -16,7 +16,6 @@ import pytest
 import sympy
 
 import dualdiff as dd
-from dualdiff import Dual
 from dualdiff.errors import DualDiffError, InputError
 
 from conftest import DIGITS, assert_close, lambdify_mp, mp

@@ -66,8 +66,10 @@ PARTIAL_RTOL_ROWS: dict[str, float] = {}
 #: Second derivatives by nesting: two levels of rounding, each at most a few ulps
 #: of the terms of the second-order chain rule (worst seen 2.2e-15, atan2's d²/dydx).
 SECOND_RTOL = 2e-14
-#: The SymPy value at 50-digit Floats is exact to (almost) all 50 digits.
-SYMPY_RTOL = 1e-40
+#: The SymPy value at 50-digit Floats: SymPy evaluates eagerly at the Floats'
+#: precision, so forms like log(1 + e^x) cancel digits (17 at x = -40): 30 of
+#: the 50 remain, still 15 more than a double has.
+SYMPY_RTOL = 1e-30
 
 OPERATORS = {("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul,
              ("/", 2): operator.truediv, ("**", 2): operator.pow,
@@ -109,7 +111,7 @@ def test_value_on_floats_matches_mpmath(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_value_on_numpy_matches_mpmath(name):
-    rule, ref, g = RULES[name], reference(name), GENERIC[name]
+    ref, g = reference(name), GENERIC[name]
     points = sample_points(name)
     columns = [np.array(c) for c in zip(*points)]
     result = g(*columns)
@@ -143,7 +145,7 @@ def test_value_on_complex_matches_mpmath(name):
 
 @pytest.mark.parametrize("name", NOT_COMPLEX)
 def test_complex_argument_of_a_non_analytic_row_raises(name):
-    rule, g = RULES[name], GENERIC[name]
+    g = GENERIC[name]
     z = tuple(complex(p, 0.5) for p in sample_points(name)[0])
     with pytest.raises(NotAnalyticError, match=name):
         g(*z)
