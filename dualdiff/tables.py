@@ -46,7 +46,15 @@ import sympy
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 
 from .errors import InputError
-from .render import FORMATS, Math, format_number, json_value, latex_escape, render_table
+from .render import (
+    FORMATS,
+    Math,
+    format_number,
+    json_value,
+    latex_escape,
+    latex_number,
+    render_table,
+)
 from .rules import Rule
 from .trace import Node, Trace
 
@@ -102,16 +110,33 @@ def _label(label: str, style: str, dot: bool = False) -> str:
 
 
 def _number(x: Any, style: str, digits: int | None) -> str:
-    """A number as it appears inside a formula; None digits: full precision (repr)."""
-    if digits is None:
-        text = repr(float(x)) if isinstance(x, float) else str(x)
-    else:
-        text = format_number(x, digits)
-    if style == "latex" and digits is not None:
-        from .render import latex_number
+    """A number as it appears on its own (``-4.1``); None digits: full precision (repr).
 
-        text = latex_number(x, digits)
-    return f"({text})" if text.startswith("-") else text
+    Inside a formula, :func:`_operand` adds the parentheses its place needs.
+    """
+    if digits is None:
+        return repr(float(x)) if isinstance(x, float) else str(x)
+    if style == "latex":
+        return latex_number(x, digits)
+    return format_number(x, digits)
+
+
+#: What a number may follow or precede without parentheses is decided by these: after
+#: an operator (``2·(-3)``, ``x - (-3)``, ``-(-3)``) a minus sign would make two
+#: operators in a row, and before a power ``-3^2`` reads as -(3²).
+_OPERATOR_BEFORE = re.compile(r"(?:[-+*/^·×]|\\cdot|\\times)\s*$")
+_POWER_AFTER = re.compile(r"^\s*(?:\^|\*\*)")
+
+
+def _operand(text: str, after_operator: bool, before_power: bool) -> str:
+    """A number's text in a formula, parenthesized only where precedence needs it:
+    negative after an operator or before a power, written with an exponent before a
+    power (``(1e-05)^2``); never as a function argument (``exp(-0.17)``) or alone."""
+    negative = text.startswith("-")
+    if (negative and (after_operator or before_power)) or (
+            before_power and ("e" in text or "\\times" in text)):
+        return f"({text})"
+    return text
 
 
 def _direction_title(trace: Trace, index: int, style: str) -> str:
@@ -128,16 +153,27 @@ def _direction_title(trace: Trace, index: int, style: str) -> str:
 _UNICODE_OPERATORS = {"*": "×", "**": "^"}
 
 
-def _arg_text(trace: Trace, index: int, style: str, digits: int) -> str:
+def _arg_text(trace: Trace, index: int, style: str, digits: int, after_operator: bool = False,
+              before_power: bool = False) -> str:
     node = trace.nodes[index]
     if node.is_constant:
-        return _number(node.primal, style, digits)
+        return _operand(_number(node.primal, style, digits), after_operator, before_power)
     return _node_name(node, style)
 
 
 def _definition_rhs(trace: Trace, node: Node, style: str, digits: int) -> str:
     rule = node.rule
-    args = [_arg_text(trace, i, style, digits) for i in node.args]
+    if rule.symbol is not None:  # an operator: -a, a - b, a ** b (latex: a^{b}, b in braces)
+        power = rule.symbol == "**"
+        args = [_arg_text(trace, node.args[0], style, digits, after_operator=rule.arity == 1,
+                          before_power=power)]
+        if rule.arity == 2:
+            args.append(_arg_text(trace, node.args[1], style, digits,
+                                  after_operator=not (power and style == "latex")))
+    elif rule.arity == 1 and style != "latex":  # "exp -3" would read as exp minus 3
+        args = [_arg_text(trace, node.args[0], style, digits, after_operator=True)]
+    else:  # in parentheses or braces: hypot(-3, v0), \sqrt{-3}
+        args = [_arg_text(trace, i, style, digits) for i in node.args]
     if style == "latex":
         if rule.symbol is not None:
             if rule.arity == 1:
@@ -269,9 +305,27 @@ def _pattern(node: Node, trace: Trace) -> tuple:
     return tuple(pattern)
 
 
-def _fill(template: str, fill: Callable[[str, int | None], str]) -> str:
-    return _PLACEHOLDER.sub(
-        lambda m: fill(m.group(1) or "V", int(m.group(2)) if m.group(2) else None), template)
+@lru_cache(maxsize=None)
+def _compile(template: str) -> tuple:
+    """A template split at its placeholders: literal texts alternating with
+    ``(kind, k, after_operator, before_power)``, kind "A", "D" or "V"."""
+    parts: list[Any] = []
+    position = 0
+    for m in _PLACEHOLDER.finditer(template):
+        parts.append(template[position:m.start()])
+        parts.append((m.group(1) or "V", int(m.group(2)) if m.group(2) else None,
+                      _OPERATOR_BEFORE.search(template, 0, m.start()) is not None,
+                      _POWER_AFTER.match(template[m.end():]) is not None))
+        position = m.end()
+    parts.append(template[position:])
+    return tuple(parts)
+
+
+def _fill(template: str, fill: Callable[[str, int | None, bool, bool], str]) -> str:
+    """The template with each placeholder replaced by ``fill(kind, k, after_operator,
+    before_power)``."""
+    return "".join(part if isinstance(part, str) else fill(*part)
+                   for part in _compile(template))
 
 
 def _variables(node: Node, trace: Trace) -> list[int]:
@@ -306,21 +360,20 @@ def tangent_rule(trace: Trace, node: Node, style: str = "unicode", digits: int =
     text = getattr(template, style)
     variables = _variables(node, trace)
     if direction is None:
-        def fill(kind: str, k: int | None) -> str:
+        def fill(kind: str, k: int | None, *_: bool) -> str:
             if kind == "V":
                 return _node_name(node, style)
             return _node_name(trace.nodes[variables[k]], style, dot=(kind == "D"))
 
         return f"{_node_name(node, style, dot=True)} = {_fill(text, fill)}"
 
-    alone = _PLACEHOLDER.fullmatch(text) is not None  # a lone number needs no parentheses
-
-    def fill_numbers(kind: str, k: int | None) -> str:
+    def fill_numbers(kind: str, k: int | None, after_operator: bool, before_power: bool) -> str:
         if kind == "V":
-            return _number(node.primal, style, digits)
-        arg = trace.nodes[variables[k]]
-        text = _number(arg.tangent[direction] if kind == "D" else arg.primal, style, digits)
-        return text[1:-1] if alone and text.startswith("(") else text
+            value = node.primal
+        else:
+            arg = trace.nodes[variables[k]]
+            value = arg.tangent[direction] if kind == "D" else arg.primal
+        return _operand(_number(value, style, digits), after_operator, before_power)
 
     return _fill(text, fill_numbers)
 

@@ -235,3 +235,61 @@ def test_multiple_directions_headers_and_titles():
 def test_unknown_format():
     with pytest.raises(InputError, match="unknown table format"):
         trace(f, 2.0, 5.0).table("docx")
+
+
+# -- negative numbers in the "with numbers" column: parentheses only where needed ------
+
+
+def _cells(t, **options):
+    """{node: its row's cells} of an ASCII text table."""
+    lines = t.table("text", ascii=True, title=False, **options).split("\n")
+    starts = [m.start() for m in re.finditer(r"(?<=  )\S", "  " + lines[1])]
+    starts = [s - 2 for s in starts]
+    ends = starts[1:] + [None]
+    return {line[:starts[1]].strip(): [line[a:b].strip() for a, b in zip(starts, ends)]
+            for line in lines[2:]}
+
+
+def test_a_negative_number_alone_or_as_a_function_argument_has_no_parentheses():
+    # sin(2x) at x = -1.3: v1 = 2x = -2.6, v̇2 = cos(v1)·v̇1 = 2 cos(-2.6) ≈ -1.71378
+    t = trace(lambda x: dd.sin(2.0 * x), -1.3)
+    cells = _cells(t)
+    assert cells["v2"][4] == "cos(-2.6)*2"
+    assert cells["y"][4] == f"{2 * math.cos(-2.6):.6g}" == "-1.71378"
+    assert r"\cos{\left(-2.6 \right)} \cdot 2" in t.table("latex")
+    assert "at $x = -1.3$" in t.table("latex")
+
+
+@pytest.mark.parametrize("f, x, node, expected", [
+    # x - (-3): two operators in a row need them; the first operand does not
+    (lambda x: (-x) - (-x), 2.0, "v3", "-1 - (-1)"),
+    # -(-3): a unary minus before a negative number
+    (lambda x: -(x * x), -1.5, "v2", "-(-3)"),
+    # 2·(-3) stays as it is; (-1.5)^2 is not -(1.5^2)
+    (lambda x: x * x, -1.5, "v1", "2*(-1.5)*1"),
+    (lambda x: x ** 3, -1.5, "v1", "3*(-1.5)**2*1"),
+    (lambda x: x + dd.exp(-x), 0.5, "v3", "1 + (-0.606531)"),
+])
+def test_parentheses_where_precedence_needs_them(f, x, node, expected):
+    assert _cells(trace(f, x))[node][4] == expected
+
+
+def test_negative_constants_in_definitions():
+    cells = _cells(trace(lambda x: x * (-3.0), 1.0), constants=True)
+    assert cells["c1"][1] == "c1 = -3"
+    assert cells["v1"][1] == "v1 = v0 * (-3)"
+    assert cells["y"][4] == "-3"
+
+
+def test_numbers_without_parentheses_still_evaluate_to_the_derivative():
+    # d/dx of -(x³) - sin(2x)·(-x) + exp(-x) at x = -0.7, by hand:
+    # -3x² + 2x cos(2x) + sin(2x) - exp(-x)
+    x = -0.7
+    expected = -3 * x**2 + 2 * x * math.cos(2 * x) + math.sin(2 * x) - math.exp(-x)
+    t = trace(lambda x: -(x ** 3) - dd.sin(2.0 * x) * (-x) + dd.exp(-x), x)
+    for node in t.nodes:
+        text = tangent_rule(t, node, "ascii", digits=17, direction=0)
+        if text:
+            assert float(sympy.sympify(text)) == pytest.approx(node.tangent[0], rel=1e-12)
+    output = tangent_rule(t, t.nodes[t.outputs[0].node], "ascii", digits=17, direction=0)
+    assert float(sympy.sympify(output)) == pytest.approx(expected, rel=1e-12)
