@@ -47,5 +47,16 @@ def functions_block() -> str:
     return "\n".join(lines)
 
 
+def numpy_block() -> str:
+    """The NumPy functions with forward rules for array Duals, from dualdiff.arrays."""
+    from dualdiff import arrays
+
+    names = sorted(name.removeprefix("numpy.") for name in arrays.SUPPORTED_FUNCTIONS)
+    return ", ".join(f"`{name}`" for name in names)
+
+
+BLOCKS = {"functions": functions_block, "numpy": numpy_block}
+
 if __name__ == "__main__":
-    print(functions_block())
+    for name, block in BLOCKS.items():
+        print(f"<!-- {name}:start -->\n{block()}\n<!-- {name}:end -->\n")

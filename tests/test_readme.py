@@ -6,7 +6,8 @@ import doctest
 import re
 from pathlib import Path
 
-from readme_blocks import functions_block
+import pytest
+from readme_blocks import BLOCKS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -21,11 +22,13 @@ def test_readme_snippets_run_and_print_what_they_say():
     assert result.failed == 0
 
 
-def test_functions_list_is_the_rule_table():
-    block = re.search(r"<!-- functions:start -->\n(.*?)<!-- functions:end -->", README, re.S)
-    assert block, "README lost its functions block markers"
-    assert block.group(1).strip() == functions_block().strip(), (
-        "README's function list differs from the rule table; "
+@pytest.mark.parametrize("name", sorted(BLOCKS))
+def test_generated_lists_match_the_code(name):
+    """The function list is the rule table; the NumPy list is dualdiff.arrays' registry."""
+    block = re.search(rf"<!-- {name}:start -->\n(.*?)<!-- {name}:end -->", README, re.S)
+    assert block, f"README lost its {name} block markers"
+    assert block.group(1).strip() == BLOCKS[name]().strip(), (
+        f"README's {name} list differs from the code; "
         "regenerate it with: python tests/readme_blocks.py"
     )
 
