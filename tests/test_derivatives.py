@@ -299,3 +299,20 @@ def test_misuse_raises_an_input_error_that_says_what_to_do(call, message):
 def test_returning_none_mentions_what_f_must_return():
     with pytest.raises(InputError, match="needs f to return a number, an array, or Duals"):
         dd.derivative(lambda x: None, 1.0)
+
+
+def test_hessians_of_matrix_points_and_nested_api_calls():
+    # f = x00²·x11 + x01·x10: the nonzero second partials are 2·x11, 2·x00 and 1
+    got = dd.hessian(lambda x: x[0, 0] ** 2 * x[1, 1] + x[0, 1] * x[1, 0], [[1, 2], [3, 4]])
+    want = np.zeros((2, 2, 2, 2))
+    want[0, 0, 0, 0] = 2 * 4.0
+    want[0, 0, 1, 1] = want[1, 1, 0, 0] = 2 * 1.0
+    want[0, 1, 1, 0] = want[1, 0, 0, 1] = 1.0
+    assert got.shape == (2, 2, 2, 2) and (got == want).all()
+    # d/dt hessian_x(t·x0²·x1) = hessian_x(x0²·x1) = [[2·x1, 2·x0], [2·x0, 0]]
+    got = dd.derivative(lambda t: dd.hessian(lambda x: t * x[0] ** 2 * x[1], [1.0, 2.0]), 3.0)
+    assert got.tolist() == [[4.0, 2.0], [2.0, 0.0]]
+    # jacobian_x of grad_y((x0·y0)² + x1·y1) at y = (1, 1) = jacobian of (2·x0², x1)
+    got = dd.jacobian(lambda x: dd.grad(lambda y: (x[0] * y[0]) ** 2 + x[1] * y[1], [1.0, 1.0]),
+                      [2.0, 3.0])
+    assert got.tolist() == [[8.0, 0.0], [0.0, 1.0]]
