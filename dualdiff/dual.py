@@ -755,11 +755,27 @@ def _power(p: Any, tp: Any, q: Any, tq: Any, tag: int) -> Dual:
         elif tq is None and _is_scalar(q) and q == 0:
             total = tp * 0.0
         else:
-            total = _times(tp, _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q)))
+            total = _unmoved(tp, _times(tp, _eval_partial(lambda p, q: q * power(p, q - 1.0),
+                                                          (p, q))))
     if tq is not None:
-        term = _lift(tq, _ndim(q), ndim) * _value_log_base(value, p)
+        tq = _lift(tq, _ndim(q), ndim)
+        term = _unmoved(tq, tq * _value_log_base(value, p))
         total = term if total is None else total + term
     return _new(value, total, tag)
+
+
+def _unmoved(tangent: Any, product: Any) -> Any:
+    """``tangent · partial`` with 0 where the tangent is 0, even if the partial is inf or nan.
+
+    x**y has partials that are inf (0**0.5 in x) or nan (ln of a negative base,
+    in y) where the other one is fine: a direction that does not move the
+    argument must get 0 from it, or grad(x**y) at (-2, 3) is [nan, nan], not [12, nan].
+    """
+    if type(product) is float:
+        return 0.0 if product != product and tangent == 0.0 else product
+    if type(product) is np.ndarray and product.dtype.kind in "fc" and np.isnan(product).any():
+        return np.where(np.asarray(tangent) == 0.0, 0.0, product)
+    return product
 
 
 def _is_scalar(x: Any) -> bool:
@@ -775,6 +791,16 @@ def _value_log_base(value: Any, base: Any) -> Any:
     if isinstance(value, np.ndarray):
         with np.errstate(all="ignore"):
             return np.where(value == 0.0, 0.0, value * np.log(base))
+    core, b = value, base  # nested Duals: the same rules, read off the innermost primals
+    while isinstance(core, Dual):
+        core = core.primal
+    while isinstance(b, Dual):
+        b = b.primal
+    if type(core) is float and isinstance(b, (int, float)):
+        if core == 0.0:
+            return 0.0
+        if b < 0:  # no real logarithm: nan at every level, as for floats (not a DomainError)
+            return value * float("nan")
     return value * GENERIC["log"](base)
 
 
