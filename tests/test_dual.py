@@ -359,3 +359,25 @@ def test_numpy_without_a_rule_says_so():
         np.gcd(Dual(4.0, 1.0), 2)
     with pytest.raises(UnsupportedOperationError, match="out"):
         np.add(Dual(1.0, 1.0), 1.0, out=np.zeros(()))
+
+
+def test_power_partials_that_are_inf_or_nan_stay_in_their_own_direction():
+    # f = x**y: ∂f/∂x = y·x**(y-1), ∂f/∂y = x**y·ln x (no real value for x < 0)
+    got = dd.grad(lambda v: v[0] ** v[1], [-2.0, 3.0])
+    assert got[0] == 12.0 and math.isnan(got[1])
+    assert dd.jvp(lambda v: v[0] ** v[1], [-2.0, 3.0], [1.0, 0.0]) == (-8.0, 12.0)
+    assert (Dual(-2.0, 1.0) ** Dual(3.0, 0.0)).tangent == 12.0
+    got = dd.grad(lambda v: v[0] ** v[1], [0.0, 0.5])  # 0**y = 0 for y > 0: ∂/∂y = 0
+    assert got[0] == math.inf and got[1] == 0.0
+    assert dd.grad(lambda v: v[0] ** v[1], [0.0, 3.0]).tolist() == [0.0, 0.0]
+
+
+def test_nested_power_at_zero_and_negative_bases():
+    # hessian of x**y at (0, 3): 6x, x²(1 + 3 ln x), x³ ln²x all tend to 0
+    assert dd.hessian(lambda v: v[0] ** v[1], [0.0, 3.0]).tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    # d/dx d/dy x**y = x**(y-1)·(1 + y ln x) at (1.5, 3)
+    got = dd.derivative(lambda x: dd.derivative(lambda y: x ** y, 3.0), 1.5)
+    assert got == pytest.approx(1.5 ** 2 * (1 + 3 * math.log(1.5)), rel=1e-15)
+    # at a negative base x**y is not defined near the point: nan, not an exception
+    assert math.isnan(dd.derivative(lambda x: dd.derivative(lambda y: (-2.0) ** y, x), 3.0))
+    assert np.isnan(dd.hessian(lambda v: v[0] ** v[1], [-2.0, 3.0])).all()
