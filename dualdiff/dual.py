@@ -755,11 +755,24 @@ def _power(p: Any, tp: Any, q: Any, tq: Any, tag: int) -> Dual:
         elif tq is None and _is_scalar(q) and q == 0:
             total = tp * 0.0
         else:
-            total = _unmoved(tp, _times(tp, _eval_partial(lambda p, q: q * power(p, q - 1.0),
-                                                          (p, q))))
+            d = _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q))
+            if type(d) is float and type(tp) is float:  # the scalar path, kept lean
+                total = tp * d
+                if total != total and tp == 0.0:
+                    total = 0.0
+            else:
+                with np.errstate(invalid="ignore"):  # 0·inf: _unmoved makes it 0
+                    total = _unmoved(tp, _times(tp, d))
     if tq is not None:
         tq = _lift(tq, _ndim(q), ndim)
-        term = _unmoved(tq, tq * _value_log_base(value, p))
+        log_term = _value_log_base(value, p)
+        if type(log_term) is float and type(tq) is float:
+            term = tq * log_term
+            if term != term and tq == 0.0:
+                term = 0.0
+        else:
+            with np.errstate(invalid="ignore"):
+                term = _unmoved(tq, tq * log_term)
         total = term if total is None else total + term
     return _new(value, total, tag)
 
