@@ -617,16 +617,13 @@ def _unary_method(rule: Rule) -> Callable[[Dual], Dual]:
                     d = partial(p, v)
                 except (ZeroDivisionError, ValueError):
                     d = _ieee_partial(partial, (p, v))
-                return _new(v, x.tangent * d, x.tag)
+                if d - d == 0.0:  # a finite partial: the common case, no check to pay
+                    return _new(v, x.tangent * d, x.tag)
+                return _new(v, _times(x.tangent, d), x.tag)
             v = generic(p)
-            try:
-                d = partial(p, v)
-            except (ZeroDivisionError, ValueError):
-                d = _ieee_partial(partial, (p, v))
-            t = x.tangent
-            if d is not v and d is not p and _fresh(d, t) and getrefcount(d) == _ONLY_LOCAL:
-                return _new(v, np.multiply(d, t, out=d), x.tag)  # reuse the partial's memory
-            return _new(v, t * d, x.tag)
+            # _times reuses the partial's memory when only it holds the partial
+            # (not when the partial is v or p itself: exp' = v).
+            return _new(v, _times(x.tangent, _eval_partial(partial, (p, v))), x.tag)
 
     method.__name__ = rule.name
     method.__doc__ = f"{rule.name} of this Dual (see dualdiff.{rule.name})."
@@ -658,10 +655,30 @@ def _fresh(d: Any, t: Any) -> bool:
 
 
 def _times(t: Any, d: Any) -> Any:
-    """``t * d``, in ``d``'s memory when ``d`` is a temporary nobody else holds."""
-    if _fresh(d, t) and getrefcount(d) == _ONLY_LOCAL:
-        return np.multiply(d, t, out=d)
-    return t * d
+    """The tangent times a partial: ``t * d``, NaN-safe, in ``d``'s memory when it can be.
+
+    NaN-safe: a partial that is inf or nan (sqrt' at 0, ln of a negative base in
+    x**y) gives 0 in every direction where ``t`` is exactly 0, so it cannot
+    contaminate directions that do not move this argument: grad of
+    ``sqrt(x) + y`` at (0, 1) is [inf, 1], not [inf, nan]. The check costs one
+    subtraction for a float partial and ``np.isfinite`` for an array.
+
+    In ``d``'s memory: when ``d`` is a temporary nobody else holds (its reference
+    count says so; the caller passes it straight from the call that made it).
+    """
+    td = type(d)
+    if td is float or td is complex:
+        if d - d == 0.0:  # finite
+            return t * d
+    elif td is np.ndarray or isinstance(d, np.number):
+        if d.dtype.kind not in "fc" or np.isfinite(d).all():
+            if _fresh(d, t) and getrefcount(d) == _ONLY_LOCAL:
+                return np.multiply(d, t, out=d)
+            return t * d
+    else:
+        return t * d  # a Dual of an outer level: its own levels apply the rule
+    with np.errstate(invalid="ignore"):  # 0·inf: _unmoved makes it 0
+        return _unmoved(t, t * d)
 
 
 def _aligned(a: Dual, b: Dual) -> bool:
@@ -755,24 +772,10 @@ def _power(p: Any, tp: Any, q: Any, tq: Any, tag: int) -> Dual:
         elif tq is None and _is_scalar(q) and q == 0:
             total = tp * 0.0
         else:
-            d = _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q))
-            if type(d) is float and type(tp) is float:  # the scalar path, kept lean
-                total = tp * d
-                if total != total and tp == 0.0:
-                    total = 0.0
-            else:
-                with np.errstate(invalid="ignore"):  # 0·inf: _unmoved makes it 0
-                    total = _unmoved(tp, _times(tp, d))
+            total = _times(tp, _eval_partial(lambda p, q: q * power(p, q - 1.0), (p, q)))
     if tq is not None:
         tq = _lift(tq, _ndim(q), ndim)
-        log_term = _value_log_base(value, p)
-        if type(log_term) is float and type(tq) is float:
-            term = tq * log_term
-            if term != term and tq == 0.0:
-                term = 0.0
-        else:
-            with np.errstate(invalid="ignore"):
-                term = _unmoved(tq, tq * log_term)
+        term = _times(tq, _value_log_base(value, p))
         total = term if total is None else total + term
     return _new(value, total, tag)
 

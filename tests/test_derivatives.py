@@ -316,3 +316,47 @@ def test_hessians_of_matrix_points_and_nested_api_calls():
     got = dd.jacobian(lambda x: dd.grad(lambda y: (x[0] * y[0]) ** 2 + x[1] * y[1], [1.0, 1.0]),
                       [2.0, 3.0])
     assert got.tolist() == [[8.0, 0.0], [0.0, 1.0]]
+
+
+# --- an inf or nan partial stays in its own direction ------------------------------------------
+# ∂f/∂x of sqrt(x) at 0 is +inf (1/(2 sqrt x)); a direction that does not move x must
+# get exactly 0 from it, not 0·inf = nan, or one singular input spoils the whole gradient.
+
+
+def test_an_infinite_partial_does_not_contaminate_other_directions():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no RuntimeWarning for the zeroed 0·inf
+        # f = sqrt(x) + y: ∇f = (1/(2√x), 1) = (inf, 1) at (0, 1)
+        assert dd.grad(lambda v: dd.sqrt(v[0]) + v[1], [0.0, 1.0]).tolist() == [math.inf, 1.0]
+        # f = sqrt(x)·y: ∇f = (y/(2√x), √x) = (inf, 0) at (0, 1)
+        assert dd.grad(lambda v: dd.sqrt(v[0]) * v[1], [0.0, 1.0]).tolist() == [math.inf, 0.0]
+        # f = sqrt(x·y) + y at (0, 1): ∂/∂x = √y/(2√x) = inf; ∂/∂y: x·y is 0 for all y at x = 0,
+        # so only the "+ y" term moves: 1
+        assert dd.grad(lambda v: dd.sqrt(v[0] * v[1]) + v[1], [0.0, 1.0]).tolist() == [
+            math.inf, 1.0]
+        # one scalar direction that leaves x alone: J·(0, 1) = 1
+        assert dd.jvp(lambda v: dd.sqrt(v[0]) + v[1], [0.0, 1.0], [0.0, 1.0]) == (1.0, 1.0)
+        # cbrt(x) + 2y: ∂/∂x = 1/(3 x^(2/3)) = inf at 0, ∂/∂y = 2
+        assert dd.grad(lambda v: dd.cbrt(v[0]) + 2.0 * v[1], [0.0, 1.0]).tolist() == [
+            math.inf, 2.0]
+
+
+def test_an_infinite_partial_of_an_array_argument_stays_on_its_element():
+    # J of sqrt elementwise at (0, 4) = diag(1/(2√0), 1/(2√4)) = diag(inf, 0.25): the off-diagonal
+    # zeros are directions that do not move the element whose partial is inf
+    with np.errstate(divide="ignore"):  # sqrt'(0) = 0.5/0 on an array: NumPy's own warning
+        got = dd.jacobian(lambda v: dd.sqrt(v), [0.0, 4.0])
+    assert got.tolist() == [[math.inf, 0.0], [0.0, 0.25]]
+
+
+def test_a_nan_partial_of_a_two_argument_rule_stays_in_its_own_direction():
+    # hypot(x, 0) = |x| has no derivative at x = 0 (its partial x/hypot is 0/0 = nan there),
+    # but f = hypot(x, 0) + y still has ∂f/∂y = 1 exactly
+    got = dd.grad(lambda v: dd.hypot(v[0], 0.0) + v[1], [0.0, 2.0])
+    assert math.isnan(got[0]) and got[1] == 1.0
+    # an inf partial of an inner function passed through a two-argument rule:
+    # f = atan2(sqrt(t), 1) + z: ∂f/∂t = 1/(2√t) / (1 + t) = inf at t = 0, ∂f/∂z = 1
+    got = dd.grad(lambda v: dd.atan2(dd.sqrt(v[0]), 1.0) + v[1], [0.0, 1.0])
+    assert got.tolist() == [math.inf, 1.0]
