@@ -277,6 +277,18 @@ class Dual:
         return _binary(_DIV, other, self)
 
     def __pow__(self, other: Any) -> Dual:
+        p, to = self.primal, type(other)
+        if type(p) is float and (to is float or to is int):
+            # Float fast path: x**c for a constant c, the common cases only. Anything
+            # unusual (0**-1, (-8)**(1/3), an overflow, an inf or nan partial) goes
+            # to _power, which knows every special case.
+            try:
+                v = p ** other
+                d = 2.0 * p if other == 2 else 0.0 if other == 0 else other * p ** (other - 1.0)
+            except (ZeroDivisionError, OverflowError):
+                return _binary(_POW, self, other)
+            if type(v) is float and d - d == 0.0:  # a complex v: negative base, fractional c
+                return _new(v, self.tangent * d, self.tag)
         return _binary(_POW, self, other)
 
     def __rpow__(self, other: Any) -> Dual:

@@ -184,6 +184,26 @@ def test_negative_base_integer_power(c):
     assert d.tangent == c * float(p) ** (c - 1) if c != 0 else d.tangent == 0.0
 
 
+@pytest.mark.parametrize("c", [2, 2.0, 3, -1, 0.5, 2.5])
+def test_power_constant_with_directions(c):
+    # d/dx x**c = c·x**(c-1), in every direction at once
+    d = Dual(1.5, np.array([1.0, 0.0, -2.0])) ** c
+    slope = float(c) * 1.5 ** (float(c) - 1.0)
+    assert d.primal == pytest.approx(1.5 ** float(c), rel=1e-15)
+    assert d.tangent == pytest.approx([slope, 0.0, -2.0 * slope], rel=1e-15)
+
+
+def test_power_constant_at_the_edges_of_floats():
+    d = Dual(1e200, 1.0) ** 2  # x² overflows (inf, as IEEE), 2x does not
+    assert (d.primal, d.tangent) == (math.inf, 2e200)
+    d = Dual(0.0, np.array([1.0, 0.0])) ** 0.5  # d/dx √x = inf at 0, only in x's direction
+    assert d.primal == 0.0 and d.tangent.tolist() == [math.inf, 0.0]
+    d = Dual(math.nan, 1.0) ** 2
+    assert math.isnan(d.primal) and math.isnan(d.tangent)
+    d = Dual(2.0, 1.0, tag=5) ** 3
+    assert (d.primal, d.tangent, d.tag) == (8.0, 12.0, 5)
+
+
 def test_negative_base_fractional_power_is_a_domain_error():
     with pytest.raises(DomainError, match="power"):
         Dual(-8.0, 1.0) ** (1.0 / 3.0)
