@@ -122,6 +122,11 @@ class Dual:
     __slots__ = ("primal", "tangent", "tag")
 
     def __init__(self, primal: Any, tangent: Any = 0.0, *, tag: int = 0) -> None:
+        if type(primal) is float and type(tangent) is float:  # two floats: nothing to check
+            self.primal = primal
+            self.tangent = tangent
+            self.tag = tag
+            return
         primal = _as_primal(primal, "primal")
         tangent = _as_primal(tangent, "tangent")
         pshape, tshape = np.shape(primal), np.shape(tangent)

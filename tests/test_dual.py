@@ -333,6 +333,10 @@ def test_construction_normalises_numbers_and_validates():
     d = Dual(2, 1)
     assert (type(d.primal), type(d.tangent)) == (float, float)
     assert type(Dual(np.float32(1.5), np.int64(1)).primal) is float
+    d = Dual(np.float64(1.5), np.float64(2.0))  # float subclasses become plain floats
+    assert (type(d.primal), type(d.tangent)) == (float, float)
+    d = Dual(2.5, -1.0, tag=3)  # two floats: the fast path
+    assert (d.primal, d.tangent, d.tag) == (2.5, -1.0, 3)
     assert Dual([1, 2], [1, 0]).primal.dtype == np.float64
     assert Dual(2.0, [1.0, 0.0, 0.0]).tangent.shape == (3,)  # three directions
     assert Dual([1.0, 2.0], [[1.0, 0.0], [0.0, 1.0]]).tangent.shape == (2, 2)
