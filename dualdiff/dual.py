@@ -39,7 +39,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .errors import DomainError, DualConversionError, InputError, UnsupportedOperationError
-from .functions import GENERIC, real_or_domain_error, register
+from .functions import GENERIC, float_partials, real_or_domain_error, register
 from .rules import RULES, UFUNCS, Rule
 
 __all__ = ["Dual", "full_tangent", "new_tag", "ARRAY_FUNCTIONS"]
@@ -615,6 +615,7 @@ def _unary_method(rule: Rule) -> Callable[[Dual], Dual]:
     generic = GENERIC[rule.name]
     real = rule.real
     partial = rule.partials[0]
+    float_partial = float_partials(rule)[0]
     if not callable(partial):
         constant = partial
 
@@ -631,9 +632,9 @@ def _unary_method(rule: Rule) -> Callable[[Dual], Dual]:
                 except (ValueError, ZeroDivisionError, OverflowError):
                     v = real_or_domain_error(rule, (p,))
                 try:
-                    d = partial(p, v)
-                except (ZeroDivisionError, ValueError):
-                    d = _ieee_partial(partial, (p, v))
+                    d = float_partial(p, v)
+                except (ZeroDivisionError, ValueError, OverflowError):
+                    d = _eval_partial(partial, (p, v))  # the generic partial: IEEE inf or nan
                 if d - d == 0.0:  # a finite partial: the common case, no check to pay
                     return _new(v, x.tangent * d, x.tag)
                 return _new(v, _times(x.tangent, d), x.tag)
@@ -856,7 +857,7 @@ for _rule, _method in _UNARY.items():
 Dual.arcsin, Dual.arccos, Dual.arctan = Dual.asin, Dual.acos, Dual.atan
 Dual.conjugate = Dual.conj = lambda self: self  # real Duals: np.conj on object arrays
 
-register(Dual, _implementation)
+register(Dual, _implementation, inline=True)  # the generic functions' float fast path
 
 # Questions about the shape have the primal's answer.
 ARRAY_FUNCTIONS[np.shape] = lambda a: np.shape(a.primal) if isinstance(a, Dual) else np.shape(a)

@@ -25,6 +25,7 @@ follow NumPy (nan and a ``RuntimeWarning`` outside the domain).
 from __future__ import annotations
 
 import numbers
+import types
 from typing import Any, Callable
 
 import numpy as np
@@ -33,7 +34,8 @@ import sympy
 from .errors import DomainError, InputError, NotAnalyticError
 from .rules import RULES, Rule, fn
 
-__all__ = ["GENERIC", "make_generic", "register", "ieee", "real_or_domain_error"]
+__all__ = ["GENERIC", "FLOAT_PARTIALS", "make_generic", "register", "ieee",
+           "real_or_domain_error"]
 
 #: type -> factory(rule) -> implementation(*args), for types that carry derivatives.
 _FACTORIES: dict[type, Callable[[Rule], Callable[..., Any]]] = {}
@@ -46,16 +48,32 @@ _TABLES: dict[str, dict[type, Callable[..., Any]]] = {}
 GENERIC: dict[str, Callable[..., Any]] = {}
 
 
-def register(cls: type, factory: Callable[[Rule], Callable[..., Any]]) -> None:
+#: The one registered type whose float case the one-argument generic functions
+#: handle inline (the Dual; see ``register(..., inline=True)`` and make_generic).
+_INLINE: type | None = None
+
+
+def register(cls: type, factory: Callable[[Rule], Callable[..., Any]], *,
+             inline: bool = False) -> None:
     """Route every generic function to ``factory(rule)(*args)`` when an argument is a ``cls``.
 
     The factory is called once per rule; the implementation it returns gets all
     the arguments (for a two-argument rule the other one may be of any kind).
     Subclasses of ``cls`` are routed the same way unless registered themselves.
+
+    ``inline=True`` (for the Dual, the hot path): a ``cls`` whose ``primal`` is a
+    Python float is differentiated inside the one-argument generic function
+    itself, ``v = f(p)``, ``v̇ = f'(p)·ṗ`` with the rule's float partial (one call
+    instead of two); ``cls`` must have the slots ``primal``, ``tangent``, ``tag``
+    and no ``__init__`` work to skip. Anything unusual (a domain error, an
+    overflow, an inf or nan partial) still goes to ``factory(rule)``.
     """
+    global _INLINE
     _FACTORIES[cls] = factory
     for name, table in _TABLES.items():
         table[cls] = factory(RULES[name])
+    if inline:
+        _INLINE = cls
 
 
 def _implementation_for(rule: Rule, table: dict, tx: type) -> Callable[..., Any] | None:
@@ -149,6 +167,7 @@ def make_generic(rule: Rule) -> Callable[..., Any]:
     table = _TABLES.setdefault(rule.name, {})
 
     if rule.arity == 1:
+        float_partial = float_partials(rule)[0]
 
         def generic(x):
             tx = type(x)
@@ -159,6 +178,20 @@ def make_generic(rule: Rule) -> Callable[..., Any]:
                     raise _domain_error(rule, (x,)) from None
                 except OverflowError:
                     return ieee(rule, x)
+            if tx is _INLINE and type(x.primal) is float:
+                # Float fast path of the Dual: the chain rule here, with the
+                # rule's float partial; the unusual cases fall through to the
+                # Dual's own method (the table), which handles them all.
+                p = x.primal
+                try:
+                    v = real(p)
+                    d = float_partial(p, v)
+                except (ValueError, ZeroDivisionError, OverflowError):
+                    d = None
+                if d is not None and d - d == 0.0:  # a finite partial
+                    result = _object_new(tx)
+                    result.primal, result.tangent, result.tag = v, x.tangent * d, x.tag
+                    return result
             implementation = table.get(tx) or _implementation_for(rule, table, tx)
             if implementation is not None:
                 return implementation(x)
@@ -200,7 +233,48 @@ def _docstring(rule: Rule) -> str:
     return "\n".join(lines)
 
 
+# -- float-specialised partials -------------------------------------------------------
+# The partials in rules.py are written with fn.<name>, the generic functions, so
+# that one formula serves floats, arrays, Duals and symbols. On a Python float the
+# generic function's dispatch is pure overhead, so each partial is also made, at
+# load time, with the same code and ``fn`` bound to the rows' own float functions
+# (sin' calls math.cos directly). Nothing is written twice: the rows stay the only
+# formulas. Where a float function raises (outside its domain, on overflow) the
+# generic one gives inf or nan instead, so callers fall back to the generic
+# partial there (see dual._float_partial).
+
+#: fn on floats: every name of :data:`fn`, bound to the rule's ``real`` function.
+float_fn = types.SimpleNamespace()
+
+#: Rule -> its partials specialised to Python floats (a constant partial becomes a
+#: function returning it, so every entry is called as ``partial(*args, v)``).
+FLOAT_PARTIALS: dict[Rule, tuple] = {}
+
+
+def _specialise(partial: Any) -> Any:
+    if not callable(partial) or "fn" not in partial.__code__.co_names:
+        return partial
+    namespace = dict(partial.__globals__, fn=float_fn)
+    return types.FunctionType(partial.__code__, namespace, partial.__name__,
+                              partial.__defaults__, partial.__closure__)
+
+
+def float_partials(rule: Rule) -> tuple:
+    """The rule's partials with ``fn.<name>`` bound to the float functions (cached)."""
+    partials = FLOAT_PARTIALS.get(rule)
+    if partials is None:
+        partials = FLOAT_PARTIALS[rule] = tuple(
+            _specialise(p) if callable(p) else (lambda *args, c=p: c) for p in rule.partials)
+    return partials
+
+
+_object_new = object.__new__
+
+
 def _install() -> None:
+    for rule in RULES.values():
+        for name in (rule.name,) + rule.aliases:
+            setattr(float_fn, name, rule.real)
     for rule in RULES.values():
         generic = make_generic(rule)
         GENERIC[rule.name] = generic
