@@ -46,7 +46,10 @@
 
 Text, Markdown, LaTeX and HTML are laid out by :mod:`tabulate` (the ``tables``
 extra); without it they raise :class:`~dualdiff.errors.MissingExtraError`,
-while CSV and JSON need nothing beyond the standard library.
+while CSV and JSON need nothing beyond the standard library. tabulate lays out
+the header and one template row; every row is that template filled in, which
+gives tabulate's own output at a fraction of its cost per cell (a 10⁵-node
+trace renders in about a second).
 
 >>> print(render_table(["x", "f(x)"], [[1, 0.5], [2, 1 / 3]], "csv"), end="")
 x,f(x)
@@ -111,6 +114,8 @@ def format_number(x: Any, digits: int = 6) -> str:
     >>> format_number(2 / 3), format_number(10.0), format_number(-float("inf"))
     ('0.666667', '10', '-inf')
     """
+    if type(x) is float:  # the common case first: a table has a hundred thousand of them
+        return format(x, f".{digits}g")
     if _is_array(x):  # nested brackets for 2-D and higher, like NumPy
         return "[" + ", ".join(format_number(v, digits) for v in x) + "]"
     if hasattr(x, "item") and not isinstance(x, (int, float, complex)):
@@ -162,6 +167,10 @@ def json_value(x: Any) -> Any:
 
 
 def _csv_cell(x: Any) -> str:
+    if x.__class__ is str:
+        return x
+    if x.__class__ is float:
+        return repr(x)
     if x is None:
         return ""
     if isinstance(x, Math):
@@ -237,6 +246,8 @@ def _markdown_escape(text: str) -> str:
 
 
 def _plain_cell(x: Any, digits: int) -> str:
+    if type(x) is str:
+        return x
     if x is None:
         return ""
     if isinstance(x, Math):
@@ -259,11 +270,15 @@ def _tabulate():
 
 # Zero-width code points (combining marks: the dot of v̇; joiners) and East Asian
 # wide ranges, enough to measure what dualdiff writes without the wcwidth package.
-_ZERO_WIDTH = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
-                         "\ufe20-\ufe2f\u200b-\u200d]")
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
-                   "\uffe0-\uffe6]")
+_ZERO_WIDTH_RANGES = ("\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                      "\u200b-\u200d")
+_WIDE_RANGES = ("\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                "\uffe0-\uffe6")
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_RANGES}]")
+_WIDE = re.compile(f"[{_WIDE_RANGES}]")
+# Only strings with such a character need counting: one search finds them.
+_SPECIAL_WIDTH = re.compile(f"[{_ZERO_WIDTH_RANGES}{_WIDE_RANGES}]")
 
 
 class _DisplayWidth:
@@ -273,37 +288,116 @@ class _DisplayWidth:
 
     @staticmethod
     def wcswidth(text: str) -> int:
-        if text.isascii():
+        if text.isascii() or _SPECIAL_WIDTH.search(text) is None:
             return len(text)
         return len(text) - len(_ZERO_WIDTH.findall(text)) + len(_WIDE.findall(text))
 
 
-def _layout(tabulate_module, cells, headers, tablefmt, colalign):
-    """tabulate, counting display widths (not code points) when any cell needs it."""
-    needs_width = any(_ZERO_WIDTH.search(cell) for row in [headers, *cells] for cell in row
-                      if not cell.isascii())
+def _layout(tabulate_module, columns, headers, tablefmt, colalign):
+    """tabulate's layout of text cells given column by column, counting display widths
+    (not code points) when any cell needs it."""
+    needs_width = any(_ZERO_WIDTH.search(h) for h in headers if not h.isascii()) or any(
+        _ZERO_WIDTH.search("\n".join(column)) for column in columns)
     patch = needs_width and tabulate_module.wcwidth is None
     if patch:  # wcwidth is tabulate's own optional dependency for exactly this
         saved = tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE
         tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE = _DisplayWidth, True
     try:
-        return tabulate_module.tabulate(
-            cells, headers=headers, tablefmt=tablefmt, colalign=colalign,
-            disable_numparse=True, stralign="left",
-        )
+        stamped = _stamped(tabulate_module, columns, headers, tablefmt, colalign)
+        if stamped is not None:
+            return stamped
+        rows = [list(row) for row in zip(*columns)]
+        return _tabulate_all(tabulate_module, rows, headers, tablefmt, colalign)
     finally:
         if patch:
             tabulate_module.wcwidth, tabulate_module.WIDE_CHARS_MODE = saved
 
 
-def _alignments(rows: Sequence[Sequence[Any]], ncols: int) -> list[str]:
-    """Right-align columns that hold only numbers (and blanks), left-align the rest."""
-    aligns = []
-    for j in range(ncols):
-        column = [row[j] for row in rows if j < len(row) and row[j] is not None]
-        numeric = bool(column) and all(_is_number(c) or _is_array(c) for c in column)
-        aligns.append("right" if numeric else "left")
-    return aligns
+def _tabulate_all(tabulate_module, rows, headers, tablefmt, colalign):
+    """tabulate laying out every cell itself."""
+    return tabulate_module.tabulate(
+        rows, headers=headers, tablefmt=tablefmt, colalign=colalign,
+        disable_numparse=True, stralign="left",
+    )
+
+
+_MARK = "#"  # no row of the formats used here (simple, simple_outline, pipe, latex_raw,
+_MARKS = re.compile("#+")  # unsafehtml) has one of its own
+
+
+def _stamped(tabulate_module, columns, headers, tablefmt, colalign):
+    """tabulate's layout of the cells, with tabulate's work per row done once.
+
+    tabulate spends 3 µs or more on every cell (type detection, ANSI checks,
+    widths, padding): about 2 s for the 6·10⁵ cells of a 10⁵-node trace. Here it
+    lays out the header and one row of marks as wide as each column: that gives
+    the rules, the header and the row template (borders, separators, HTML/LaTeX
+    syntax); every row is that template filled with its cells, stripped and
+    padded as tabulate pads them. The result is tabulate's own output (the tests
+    compare the two); anything unusual for this shortcut (line breaks or ANSI
+    codes, an unexpected template) returns None and tabulate lays out every cell.
+    """
+    if (not columns or not columns[0] or getattr(tabulate_module, "PRESERVE_WHITESPACE", False)
+            or any("\n" in h or "\r" in h or "\x1b" in h for h in headers)):
+        return None
+    display = tabulate_module.wcwidth is not None and tabulate_module.WIDE_CHARS_MODE
+    width = tabulate_module.wcwidth.wcswidth if display else len
+    minimum = getattr(tabulate_module, "MIN_PADDING", 2)
+    columns = [list(map(str.strip, column)) for column in columns]  # as tabulate strips
+    widths, sizes = [], []
+    for header, column in zip(headers, columns):
+        size = None  # None: each cell's width is its length
+        if width is _DisplayWidth.wcswidth:  # what it would give, faster
+            joined = "\n".join(column)
+            if _SPECIAL_WIDTH.search(joined) is not None:
+                marks = set(_ZERO_WIDTH.findall(joined))
+                if _WIDE.search(joined) is None and len(marks) == 1:  # typically v̇'s dot alone
+                    mark = marks.pop()
+                    size = [len(c) - c.count(mark) for c in column]
+                else:
+                    size = list(map(width, column))
+        elif width is not len:
+            size = list(map(width, column))
+            if min(size) < 0:  # wcwidth: a control character
+                return None
+        widths.append(max(max(size or map(len, column)), width(header) + minimum))
+        sizes.append(size)
+    marks = [_MARK * w for w in widths]
+    frame = _tabulate_all(tabulate_module, [marks], headers, tablefmt, colalign).split("\n")
+    for line in range(len(frame) - 1, -1, -1):
+        if [len(run) for run in _MARKS.findall(frame[line])] == widths:
+            break
+    else:
+        return None
+    # the row template: str.format pads cells whose width is their length itself
+    pieces = [p.replace("{", "{{").replace("}", "}}") for p in _MARKS.split(frame[line])]
+    template, cells = pieces[0], []
+    for piece, column, size, w, align in zip(pieces[1:], columns, sizes, widths, colalign):
+        right = align == "right"
+        if size is None:
+            template += ("{:>%d}" if right else "{:<%d}") % w + piece
+            cells.append(column)
+        else:
+            template += "{}" + piece
+            cells.append([c.rjust(w + len(c) - n) if right else c.ljust(w + len(c) - n)
+                          for c, n in zip(column, size)])
+    # tabulate strips every row line on the right, as here (a no-op where a border ends it)
+    body = "\n".join([template.format(*row).rstrip() for row in zip(*cells)])
+    if "\x1b" in body or "\r" in body or body.count("\n") != len(columns[0]) - 1:
+        return None  # tabulate treats these specially
+    return "\n".join(frame[:line] + [body] + frame[line + 1:])
+
+
+def _numeric(column: Sequence[Any]) -> bool:
+    """Whether a column holds only numbers (and blanks): then it is right-aligned."""
+    seen = False
+    for c in column:
+        if c is None:
+            continue
+        if c.__class__ is not float and not (_is_number(c) or _is_array(c)):
+            return False
+        seen = True
+    return seen
 
 
 def _check(headers: Sequence[Any], rows: Sequence[Sequence[Any]], fmt: str) -> None:
@@ -335,7 +429,7 @@ def render_table(
     ------  -------
     v1          0.5
     """
-    rows = [list(row) for row in rows]
+    rows = [row if row.__class__ is list else list(row) for row in rows]
     headers = list(headers)
     _check(headers, rows, fmt)
     highlight = {i for i in highlight_rows if 0 <= i < len(rows)}
@@ -344,17 +438,19 @@ def render_table(
     if fmt == "json":
         return _render_json(headers, rows, title, caption, highlight)
     module = _tabulate()
-    aligns = _alignments(rows, len(headers))
+    # column by column: a column is often all text or all numbers, handled alike
+    raw = list(zip(*rows)) if rows else [() for _ in headers]
+    aligns = ["right" if _numeric(column) else "left" for column in raw]
     render = {"text": _render_text, "markdown": _render_markdown, "latex": _render_latex,
               "html": _render_html}[fmt]
-    return render(module, headers, rows, aligns, title, caption, digits, highlight, ascii)
+    return render(module, headers, raw, aligns, title, caption, digits, highlight, ascii)
 
 
 def _render_csv(headers, rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([_csv_cell(h) for h in headers])
-    writer.writerows([[_csv_cell(c) for c in row] for row in rows])
+    writer.writerows([_csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 
@@ -369,38 +465,59 @@ def _render_json(headers, rows, title, caption, highlight) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
 
 
-def _render_text(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
-    cells = [[_plain_cell(c, digits) for c in row] for row in rows]
+def _plain_columns(raw, digits):
+    """Each column's cells as plain text (strings as they are, numbers to ``digits``)."""
+    spec = f".{digits}g"
+    return [[c if c.__class__ is str else format(c, spec) if c.__class__ is float
+             else _plain_cell(c, digits) for c in column] for column in raw]
+
+
+def _escaped(columns, special, escape):
+    """``escape`` applied to every cell of the columns that have a ``special`` character."""
+    return [[escape(c) for c in column] if special.search("\n".join(column)) else column
+            for column in columns]
+
+
+def _render_text(module, headers, raw, aligns, title, caption, digits, highlight, ascii):
+    columns = _plain_columns(raw, digits)
     head = [_plain_cell(h, digits) for h in headers]
     if highlight:  # a narrow marker column: tabulate strips padding inside cells
         mark = ">" if ascii else "▶"
-        cells = [[mark if i in highlight else ""] + row for i, row in enumerate(cells)]
-        head, aligns = [""] + head, ["left"] + aligns
-    table = _layout(module, cells, head, "simple" if ascii else "simple_outline", aligns)
+        marks = [mark if i in highlight else "" for i in range(len(columns[0]))]
+        columns, head, aligns = [marks] + columns, [""] + head, ["left"] + aligns
+    table = _layout(module, columns, head, "simple" if ascii else "simple_outline", aligns)
     parts = [title, table, caption]
     return "\n".join(str(p) for p in parts if p)
 
 
-def _render_markdown(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
-    cells = [[_markdown_escape(_plain_cell(c, digits)) for c in row] for row in rows]
-    for i in highlight:
-        cells[i] = [f"**{c}**" if c else c for c in cells[i]]
+def _bold(columns, highlight, before, after):
+    for column in columns:
+        for i in highlight:
+            if column[i]:
+                column[i] = before + column[i] + after
+
+
+def _render_markdown(module, headers, raw, aligns, title, caption, digits, highlight, ascii):
+    columns = _escaped(_plain_columns(raw, digits), _MARKDOWN_RE, _markdown_escape)
+    if highlight:
+        columns = [list(column) for column in columns]
+        _bold(columns, highlight, "**", "**")
     head = [_markdown_escape(_plain_cell(h, digits)) for h in headers]
-    table = _layout(module, cells, head, "pipe", aligns)
+    table = _layout(module, columns, head, "pipe", aligns)
     parts = [f"**{_markdown_escape(str(title))}**" if title else None, table,
              f"*{_markdown_escape(str(caption))}*" if caption else None]
     return "\n\n".join(p for p in parts if p)
 
 
-def _render_latex(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
-    cells = [[_latex_cell(c, digits) for c in row] for row in rows]
-    for i in highlight:
-        cells[i] = [r"\textbf{" + c + "}" if c else c for c in cells[i]]
+def _render_latex(module, headers, raw, aligns, title, caption, digits, highlight, ascii):
+    columns = [[c if c.__class__ is str and len(c) >= 2 and c[0] == "$" and c[-1] == "$"
+                else _latex_cell(c, digits) for c in column] for column in raw]
+    _bold(columns, highlight, r"\textbf{", "}")
     head = [_latex_cell(h, digits) for h in headers]
-    raw = _layout(module, cells, head, "latex_raw", aligns)
+    raw_table = _layout(module, columns, head, "latex_raw", aligns)
     # latex_raw draws three \hline rules: above the header, below it, at the end;
     # booktabs names them.
-    lines = raw.split("\n")
+    lines = raw_table.split("\n")
     rules = [i for i, line in enumerate(lines) if line.strip() == r"\hline"]
     for i, name in zip(rules, (r"\toprule", r"\midrule", r"\bottomrule")):
         lines[i] = name
@@ -420,16 +537,20 @@ def _latex_text(text: Any) -> str:
     return text.latex if isinstance(text, Math) else latex_escape(str(text))
 
 
-def _render_html(module, headers, rows, aligns, title, caption, digits, highlight, ascii):
-    cells = [[html.escape(_plain_cell(c, digits)) for c in row] for row in rows]
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _render_html(module, headers, raw, aligns, title, caption, digits, highlight, ascii):
+    columns = _escaped(_plain_columns(raw, digits), _HTML_SPECIAL, html.escape)
     head = [html.escape(_plain_cell(h, digits)) for h in headers]
-    table = _layout(module, cells, head, "unsafehtml", aligns)  # cells escaped above
+    table = _layout(module, columns, head, "unsafehtml", aligns)  # cells escaped above
     lines = table.split("\n")
-    body_rows = [i for i, line in enumerate(lines) if line.startswith("<tr><td")]
-    for k, i in enumerate(body_rows):
-        if k in highlight:
-            lines[i] = lines[i].replace(
-                "<tr>", '<tr class="dualdiff-flag" style="background-color: #fdd;">', 1)
+    if highlight:
+        body_rows = [i for i, line in enumerate(lines) if line.startswith("<tr><td")]
+        for k, i in enumerate(body_rows):
+            if k in highlight:
+                lines[i] = lines[i].replace(
+                    "<tr>", '<tr class="dualdiff-flag" style="background-color: #fdd;">', 1)
     if title:
         lines[0] = lines[0] + "\n<caption>" + html.escape(str(title)) + "</caption>"
     out = "\n".join(lines)

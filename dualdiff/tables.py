@@ -56,7 +56,7 @@ from .render import (
     render_table,
 )
 from .rules import Rule
-from .trace import Node, Trace
+from .trace import CONST, INPUT, Node, Trace
 
 __all__ = ["table", "to_json", "tangent_rule", "STYLES"]
 
@@ -73,9 +73,11 @@ _DOT = "\u0307"  # combining dot above: v̇
 def _name(kind: str, number: Any, style: str, dot: bool = False) -> str:
     """``v₋₁`` / ``v-1`` / ``v_{-1}`` (with a dot: ``v̇₋₁`` / ``dv-1`` / ``\\dot{v}_{-1}``)."""
     number = "" if number is None else str(number)
-    if style == "unicode":  # NFC: ẏ is one precomposed character (v̇ has none)
-        return unicodedata.normalize("NFC", kind + (_DOT if dot else "")
-                                     + number.translate(_SUBSCRIPTS))
+    if style == "unicode":
+        if not dot:
+            return kind + number.translate(_SUBSCRIPTS)
+        # NFC: ẏ is one precomposed character (v̇ has none)
+        return unicodedata.normalize("NFC", kind + _DOT + number.translate(_SUBSCRIPTS))
     if style == "ascii":
         return ("d" if dot else "") + kind + number
     base = rf"\dot{{{kind}}}" if dot else kind
@@ -88,6 +90,61 @@ def _node_name(node: Node, style: str, dot: bool = False) -> str:
 
 def _output_name(name: str, style: str, dot: bool = False) -> str:
     return _name("y", name[1:] or None, style, dot)
+
+
+class _Lazy(dict):
+    """A mapping filled on first use: ``m[key]`` computes ``make(key)`` once."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
+class _Texts:
+    """What a rendering writes again and again, each made once: every node's name,
+    dotted name, primal and tangents as text (a node appears in its own row and in
+    every row that uses it), indexed by node: ``names[i]``, ``dots[i]``,
+    ``primals[i]``, ``tangents[d][i]``.
+
+    ``every=True`` makes them all at once (a whole table needs them all);
+    otherwise each is made when first asked for (one formula needs a few).
+    """
+
+    def __init__(self, trace: Trace, style: str, digits: int | None, every: bool = False) -> None:
+        self.trace, self.style, self.digits = trace, style, digits
+        nodes = trace.nodes
+        if style != "latex" and digits is not None:  # format() itself for plain floats
+            spec = f".{digits}g"
+
+            def number(x: Any, slow: Callable[[Any], str] = self.number) -> str:
+                return format(x, spec) if x.__class__ is float else slow(x)
+        else:
+            number = self.number
+
+        def tangent(d: int) -> Any:
+            def make(i: int) -> str | None:
+                t = nodes[i].tangent
+                return None if t is None else number(t[d])
+
+            return [make(i) for i in range(len(nodes))] if every else _Lazy(make)
+
+        if every:
+            self.names = [_name(n.kind, n.number, style) for n in nodes]
+            self.dots = [_name(n.kind, n.number, style, True) for n in nodes]
+            self.primals = [number(n.primal) for n in nodes]
+            self.tangents = [tangent(d) for d in range(len(trace.directions))]
+        else:
+            self.names = _Lazy(lambda i: _name(nodes[i].kind, nodes[i].number, style))
+            self.dots = _Lazy(lambda i: _name(nodes[i].kind, nodes[i].number, style, True))
+            self.primals = _Lazy(lambda i: number(nodes[i].primal))
+            self.tangents = _Lazy(tangent)
+
+    def number(self, value: Any) -> str:
+        return _number(value, self.style, self.digits)
 
 
 _LABEL = re.compile(r"^([A-Za-z]+)(\d*)$")
@@ -153,53 +210,72 @@ def _direction_title(trace: Trace, index: int, style: str) -> str:
 _UNICODE_OPERATORS = {"*": "×", "**": "^"}
 
 
-def _arg_text(trace: Trace, index: int, style: str, digits: int, after_operator: bool = False,
-              before_power: bool = False) -> str:
-    node = trace.nodes[index]
-    if node.is_constant:
-        return _operand(_number(node.primal, style, digits), after_operator, before_power)
-    return _node_name(node, style)
+def _definition_rhs(trace: Trace, node: Node, style: str, digits: int | None) -> str:
+    """The right-hand side of a node's definition (``v₋₁ × v₀``); graph.py labels with it."""
+    text, places = _definition_program(node.op, style)
+    nodes = trace.nodes
+    return text.format(*[
+        _operand(_number(nodes[a].primal, style, digits), *place) if nodes[a].op == CONST
+        else _name(nodes[a].kind, nodes[a].number, style) for a, place in zip(node.args, places)])
 
 
-def _definition_rhs(trace: Trace, node: Node, style: str, digits: int) -> str:
-    rule = node.rule
+def _rhs(texts: _Texts, node: Node) -> str:
+    """:func:`_definition_rhs` with the names and numbers of ``texts``."""
+    text, places = _definition_program(node.op, texts.style)
+    nodes, names, primals = texts.trace.nodes, texts.names, texts.primals
+    return text.format(*[
+        _operand(primals[a], *place) if nodes[a].op == CONST else names[a]
+        for a, place in zip(node.args, places)])
+
+
+@lru_cache(maxsize=None)  # one per rule and style
+def _definition_program(rule: Rule, style: str) -> tuple[str, tuple[tuple[bool, bool], ...]]:
+    """A rule's definition as a ``str.format`` text with one field per argument, and
+    per argument what a negative constant there follows or precedes
+    (``(after_operator, before_power)``, see :func:`_operand`)."""
     if rule.symbol is not None:  # an operator: -a, a - b, a ** b (latex: a^{b}, b in braces)
         power = rule.symbol == "**"
-        args = [_arg_text(trace, node.args[0], style, digits, after_operator=rule.arity == 1,
-                          before_power=power)]
+        places = [(rule.arity == 1, power)]
         if rule.arity == 2:
-            args.append(_arg_text(trace, node.args[1], style, digits,
-                                  after_operator=not (power and style == "latex")))
+            places.append((not (power and style == "latex"), False))
     elif rule.arity == 1 and style != "latex":  # "exp -3" would read as exp minus 3
-        args = [_arg_text(trace, node.args[0], style, digits, after_operator=True)]
+        places = [(True, False)]
     else:  # in parentheses or braces: hypot(-3, v0), \sqrt{-3}
-        args = [_arg_text(trace, i, style, digits) for i in node.args]
+        places = [(False, False)] * rule.arity
+    args = [f"\x00{k}\x00" for k in range(rule.arity)]
     if style == "latex":
         if rule.symbol is not None:
             if rule.arity == 1:
-                return f"{rule.latex}{args[0]}"
-            if rule.symbol == "**":
-                return f"{args[0]}^{{{args[1]}}}"
-            return f"{args[0]} {rule.latex} {args[1]}"
-        if rule.latex.startswith(r"\sqrt"):  # takes its argument in braces
-            return f"{rule.latex}{{{args[0]}}}"
-        return f"{rule.latex}\\left({', '.join(args)}\\right)"
-    if rule.symbol is not None:
+                text = f"{rule.latex}{args[0]}"
+            elif rule.symbol == "**":
+                text = f"{args[0]}^{{{args[1]}}}"
+            else:
+                text = f"{args[0]} {rule.latex} {args[1]}"
+        elif rule.latex.startswith(r"\sqrt"):  # takes its argument in braces
+            text = f"{rule.latex}{{{args[0]}}}"
+        else:
+            text = f"{rule.latex}\\left({', '.join(args)}\\right)"
+    elif rule.symbol is not None:
         symbol = _UNICODE_OPERATORS.get(rule.symbol, rule.symbol) if style == "unicode" \
             else rule.symbol
-        return f"{symbol}{args[0]}" if rule.arity == 1 else f"{args[0]} {symbol} {args[1]}"
-    if rule.arity == 1:
-        return f"{rule.text} {args[0]}"
-    return f"{rule.text}({', '.join(args)})"
+        text = f"{symbol}{args[0]}" if rule.arity == 1 else f"{args[0]} {symbol} {args[1]}"
+    elif rule.arity == 1:
+        text = f"{rule.text} {args[0]}"
+    else:
+        text = f"{rule.text}({', '.join(args)})"
+    text = text.replace("{", "{{").replace("}", "}}")
+    for k in range(rule.arity):
+        text = text.replace(f"\x00{k}\x00", "{" + str(k) + "}")
+    return text, tuple(places)
 
 
-def _definition(trace: Trace, node: Node, style: str, digits: int) -> str:
-    lhs = _node_name(node, style)
-    if node.is_input:
-        return f"{lhs} = {_label(node.label, style)}"
-    if node.is_constant:
-        return f"{lhs} = {_number(node.primal, style, digits)}"
-    return f"{lhs} = {_definition_rhs(trace, node, style, digits)}"
+def _definition(texts: _Texts, node: Node) -> str:
+    lhs = texts.names[node.index]
+    if node.op == INPUT:
+        return f"{lhs} = {_label(node.label, texts.style)}"
+    if node.op == CONST:
+        return f"{lhs} = {texts.primals[node.index]}"
+    return f"{lhs} = {_rhs(texts, node)}"
 
 
 # -- tangent rules, from the rule table ------------------------------------------------
@@ -292,20 +368,24 @@ def _template(rule: Rule, pattern: tuple, digits: int | None) -> _Template:
     return _Template(ascii_text, unicode_text, latex_text)
 
 
-def _pattern(node: Node, trace: Trace) -> tuple:
-    """('v', k) for the k-th distinct variable argument, ('c', value) for a constant."""
-    seen: dict[int, int] = {}
+def _pattern(node: Node, trace: Trace) -> tuple[tuple, list[int]]:
+    """The node's argument pattern, ('v', k) for the k-th distinct variable argument and
+    ('c', value) for a constant, and the distinct variable argument nodes in that order."""
+    nodes = trace.nodes
+    variables: list[int] = []
     pattern = []
     for i in node.args:
-        arg = trace.nodes[i]
-        if arg.is_constant:
+        arg = nodes[i]
+        if arg.op == CONST:
             pattern.append(("c", arg.primal))
         else:
-            pattern.append(("v", seen.setdefault(i, len(seen))))
-    return tuple(pattern)
+            if i not in variables:
+                variables.append(i)
+            pattern.append(("v", variables.index(i)))
+    return tuple(pattern), variables
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)
 def _compile(template: str) -> tuple:
     """A template split at its placeholders: literal texts alternating with
     ``(kind, k, after_operator, before_power)``, kind "A", "D" or "V"."""
@@ -321,20 +401,14 @@ def _compile(template: str) -> tuple:
     return tuple(parts)
 
 
-def _fill(template: str, fill: Callable[[str, int | None, bool, bool], str]) -> str:
-    """The template with each placeholder replaced by ``fill(kind, k, after_operator,
-    before_power)``."""
-    return "".join(part if isinstance(part, str) else fill(*part)
-                   for part in _compile(template))
-
-
-def _variables(node: Node, trace: Trace) -> list[int]:
-    """The distinct variable (non-constant) argument nodes, in the template's order."""
-    out: list[int] = []
-    for i in node.args:
-        if not trace.nodes[i].is_constant and i not in out:
-            out.append(i)
-    return out
+@lru_cache(maxsize=4096)
+def _program(rule: Rule, pattern: tuple, digits: int | None, style: str) -> tuple[str, tuple]:
+    """The tangent rule of ``rule`` on arguments of ``pattern`` as a ``str.format`` text
+    with one field per placeholder, and the placeholders (see :func:`_compile`)."""
+    parts = _compile(getattr(_template(rule, pattern, digits), style))
+    text = "".join(p.replace("{", "{{").replace("}", "}}") if p.__class__ is str else "{}"
+                   for p in parts)
+    return text, tuple(p for p in parts if p.__class__ is not str)
 
 
 def tangent_rule(trace: Trace, node: Node, style: str = "unicode", digits: int = 6,
@@ -350,32 +424,37 @@ def tangent_rule(trace: Trace, node: Node, style: str = "unicode", digits: int =
     """
     if style not in STYLES:
         raise InputError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
-    if node.is_constant:
-        return ""
-    if node.is_input:
-        if direction is not None:
-            return _number(trace.directions[direction].seed[node.index], style, digits)
-        return f"{_node_name(node, style, dot=True)} = {_label(node.label, style, dot=True)}"
-    template = _template(node.rule, _pattern(node, trace), digits)
-    text = getattr(template, style)
-    variables = _variables(node, trace)
-    if direction is None:
-        def fill(kind: str, k: int | None, *_: bool) -> str:
-            if kind == "V":
-                return _node_name(node, style)
-            return _node_name(trace.nodes[variables[k]], style, dot=(kind == "D"))
+    rule, numbers = _rule_texts(_Texts(trace, style, digits), node,
+                                () if direction is None else (direction,))
+    return rule if direction is None else numbers[0]
 
-        return f"{_node_name(node, style, dot=True)} = {_fill(text, fill)}"
 
-    def fill_numbers(kind: str, k: int | None, after_operator: bool, before_power: bool) -> str:
-        if kind == "V":
-            value = node.primal
-        else:
-            arg = trace.nodes[variables[k]]
-            value = arg.tangent[direction] if kind == "D" else arg.primal
-        return _operand(_number(value, style, digits), after_operator, before_power)
-
-    return _fill(text, fill_numbers)
+def _rule_texts(texts: _Texts, node: Node, directions: Any) -> tuple[str, list[str]]:
+    """A node's tangent rule (``v̇₁ = cos(v₀)·v̇₀``) and, for each of ``directions``, its
+    right-hand side with that direction's numbers (``cos(0.5)·1``); "" for a constant."""
+    if node.op == CONST:
+        return "", ["" for _ in directions]
+    trace, i = texts.trace, node.index
+    if node.op == INPUT:
+        return (f"{texts.dots[i]} = {_label(node.label, texts.style, dot=True)}",
+                [texts.number(trace.directions[d].seed[i]) for d in directions])
+    pattern, variables = _pattern(node, trace)
+    text, fields = _program(node.op, pattern, texts.digits, texts.style)
+    names, dots, primals = texts.names, texts.dots, texts.primals
+    rule = texts.dots[i] + " = " + text.format(*[
+        names[variables[k]] if kind == "A" else dots[variables[k]] if kind == "D" else names[i]
+        for kind, k, _, _ in fields])
+    numbers = []
+    for d in directions:
+        tangents = texts.tangents[d]
+        values = []
+        for kind, k, after_operator, before_power in fields:
+            value = primals[variables[k]] if kind == "A" else tangents[variables[k]] \
+                if kind == "D" else primals[i]
+            values.append(_operand(value, after_operator, before_power)
+                          if after_operator or before_power else value)
+        numbers.append(text.format(*values))
+    return rule, numbers
 
 
 # -- the table ---------------------------------------------------------------------
@@ -443,37 +522,42 @@ def _rows(trace: Trace, style: str, digits: int, constants: bool):
     with_notes = bool(notes)
     if with_notes:
         headers.append("note")
+    texts = _Texts(trace, style, digits, every=True)
+    names, primals = texts.names, texts.primals
+    directions = range(k)
     rows, highlight = [], []
     for node in trace.nodes:
-        if node.is_constant and not constants:
+        if node.op == CONST and not constants:
             continue
         if node.index == trace.nonfinite:
             highlight.append(len(rows))
-        row = [_node_name(node, style), _definition(trace, node, style, digits), node.primal,
-               tangent_rule(trace, node, style, digits)]
-        for d in range(k):
-            if node.is_constant:
+        rule, numbers = _rule_texts(texts, node, directions)
+        row = [names[node.index], _definition(texts, node), node.primal, rule]
+        for d in directions:
+            if node.op == CONST:
                 row += [None, None]
             else:
-                row += [tangent_rule(trace, node, style, digits, d), node.tangent[d]]
+                row += [numbers[d], node.tangent[d]]
         if with_notes:
             row.append("; ".join(notes.get(node.index, ())))
         rows.append(row)
     for output in trace.outputs:
         node = trace.nodes[output.node]
-        y, v = _output_name(output.name, style), _node_name(node, style)
-        value = _number(node.primal, style, digits) if node.is_constant else v
+        y = _output_name(output.name, style)
+        value = primals[node.index] if node.op == CONST else names[node.index]
         row = [y, f"{y} = {value}", node.primal,
                f"{_output_name(output.name, style, dot=True)} = "
-               f"{'0' if node.is_constant else _node_name(node, style, dot=True)}"]
-        for d in range(k):
-            tangent = 0.0 if node.tangent is None else node.tangent[d]
-            row += [_number(tangent, style, digits), tangent]
+               f"{'0' if node.op == CONST else texts.dots[node.index]}"]
+        for d in directions:
+            if node.tangent is None:
+                row += [texts.number(0.0), 0.0]
+            else:
+                row += [texts.tangents[d][node.index], node.tangent[d]]
         if with_notes:
             row.append("")
         rows.append(row)
-    if style == "latex":
-        rows = [[Math(c, c) if isinstance(c, str) and c else c for c in row] for row in rows]
+    if style == "latex":  # "$...$" is kept as math by render_table, like a Math cell
+        rows = [[f"${c}$" if c.__class__ is str and c else c for c in row] for row in rows]
     return headers, rows, highlight
 
 
@@ -518,17 +602,20 @@ def to_json(trace: Trace, *, indent: int | None = 2) -> str:
     constant), ``definition``, ``rule``, ``rule_latex``), ``outputs`` (name,
     node, primal, tangent), ``comparisons`` and ``nonfinite`` (a row name or null).
     """
+    ascii_texts = _Texts(trace, "ascii", None, every=True)
+    latex_texts = _Texts(trace, "latex", None, every=True)
+    names = ascii_texts.names
     rows = []
     for node in trace.nodes:
         rows.append({
-            "name": node.name,
+            "name": names[node.index],
             "op": node.op_name,
-            "args": [trace.nodes[i].name for i in node.args],
+            "args": [names[i] for i in node.args],
             "primal": json_value(node.primal),
             "tangent": None if node.tangent is None else [json_value(t) for t in node.tangent],
-            "definition": _definition(trace, node, "ascii", None),
-            "rule": tangent_rule(trace, node, "ascii", None) or None,
-            "rule_latex": tangent_rule(trace, node, "latex", None) or None,
+            "definition": _definition(ascii_texts, node),
+            "rule": _rule_texts(ascii_texts, node, ())[0] or None,
+            "rule_latex": _rule_texts(latex_texts, node, ())[0] or None,
         })
     document = {
         "function": trace.function_name,

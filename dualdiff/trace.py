@@ -182,6 +182,9 @@ class Comparison:
     after: int | None
 
 
+_isfinite = math.isfinite
+
+
 def _finite(x: Any) -> bool:
     if type(x) is float:
         return math.isfinite(x)
@@ -346,8 +349,14 @@ class Recorder:
                 tangent: tuple | None, label: str | None = None) -> Node:
         node = Node(len(self.nodes), kind, number, op, args, primal, tangent, label)
         self.nodes.append(node)
-        if self.nonfinite is None and not node.finite:
-            self.nonfinite = node.index
+        if self.nonfinite is None:
+            if primal.__class__ is float:  # the common case, checked without Python calls
+                # (tangents are Python floats: see _tangents)
+                finite = _isfinite(primal) and (tangent is None or all(map(_isfinite, tangent)))
+            else:
+                finite = node.finite
+            if not finite:
+                self.nonfinite = node.index
         return node
 
     def input(self, number: int, primal: float, tangent: Any, label: str) -> Traced:
@@ -377,18 +386,13 @@ class Recorder:
             return (float(t),) * self.k
         return tuple(np.broadcast_to(t.reshape(-1), (self.k,)).tolist())
 
-    def _node_of(self, x: Any) -> int:
-        if type(x) is Traced and x.recorder is self:
-            return x.node
-        return self.constant(x)
-
     def apply(self, rule: Rule, evaluate: Callable[..., Any], args: tuple) -> Any:
         """Run one rule on plain Duals, record it, return the traced result."""
-        plain = tuple(
-            (_plain_dual(a) if a.recorder is self else a.primal) if type(a) is Traced else a
-            for a in args)
+        plain = [(_plain_dual(a) if a.recorder is self else a.primal) if type(a) is Traced else a
+                 for a in args]
         result = evaluate(*plain)
-        arg_nodes = tuple(self._node_of(a) for a in args)
+        arg_nodes = tuple([a.node if type(a) is Traced and a.recorder is self
+                           else self.constant(a) for a in args])
         if not isinstance(result, Dual) or result.tag != self.tag:
             # A result that does not depend on this trace's inputs (nested tags).
             return result
@@ -399,7 +403,7 @@ class Recorder:
             self._check_kink(rule, node, plain)
         return _traced(result.primal, result.tangent, self.tag, node.index, self)
 
-    def _check_kink(self, rule: Rule, node: Node, plain: tuple) -> None:
+    def _check_kink(self, rule: Rule, node: Node, plain: list) -> None:
         primals = [p.primal if isinstance(p, Dual) else p for p in plain]
         try:
             at_kink = rule.domain.singular(*primals) == 0

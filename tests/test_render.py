@@ -160,3 +160,81 @@ def test_without_tabulate(monkeypatch, fmt):
 def test_display_width_stand_in_counts_combining_marks_as_zero():
     assert render._DisplayWidth.wcswidth("v̇₋₁") == 3
     assert render._DisplayWidth.wcswidth("漢") == 2
+
+
+# -- layout: tabulate lays out the header and a row template; rows are stamped from it ----
+
+_WORDS = ["v̇₋₁", "x", "", "  padded ", "漢字", "a{b}c", "{0}", "1.5", "-2", "True", "ẏ = v̇₃",
+          "α·β", "|p|", "$x$", r"\frac{1}{2}", "<b>", "##", "#", "a\tb", "e\u0301", "%s"]
+_LAYOUTS = ["simple", "simple_outline", "pipe", "latex_raw", "unsafehtml"]
+
+
+def _tabulate_every_cell(rows, headers, tablefmt, aligns, display_width):
+    """tabulate itself laying out every cell (the reference), with render's width stand-in."""
+    import tabulate
+
+    saved = tabulate.wcwidth, tabulate.WIDE_CHARS_MODE
+    if display_width:
+        tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = render._DisplayWidth, True
+    try:
+        return tabulate.tabulate(rows, headers=headers, tablefmt=tablefmt, colalign=aligns,
+                                 disable_numparse=True, stralign="left")
+    finally:
+        tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = saved
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("tablefmt", _LAYOUTS)
+def test_layout_is_tabulates_own(seed, tablefmt):
+    import random
+
+    import tabulate
+
+    rng = random.Random(seed)
+    for _ in range(60):
+        ncols, nrows = rng.randint(1, 5), rng.randint(1, 6)
+        headers = [rng.choice(_WORDS + ["node", "primal trace"]) for _ in range(ncols)]
+        rows = [[rng.choice(_WORDS) for _ in range(ncols)] for _ in range(nrows)]
+        aligns = [rng.choice(["left", "right"]) for _ in range(ncols)]
+        columns = [list(column) for column in zip(*rows)]
+        display = any(render._ZERO_WIDTH.search(c) for row in [headers, *rows] for c in row)
+        expected = _tabulate_every_cell(rows, headers, tablefmt, aligns, display)
+        assert render._layout(tabulate, columns, headers, tablefmt, aligns) == expected
+
+
+@pytest.mark.parametrize("fmt, tablefmt", [("text", "simple_outline"), ("markdown", "pipe"),
+                                           ("latex", "latex_raw"), ("html", "unsafehtml")])
+def test_tabulate_lays_out_one_row_whatever_the_table_size(monkeypatch, fmt, tablefmt):
+    import tabulate
+
+    rows = [[f"v̇{i}", f"v{i} = sin v{i - 1}", i / 7, -i * 1e-9] for i in range(3000)]
+    real = tabulate.tabulate
+    expected = render_table(["node", "definition", "primal", "tangent"], rows, fmt)
+    seen = []
+
+    def counting(data, *args, **kwargs):
+        seen.append(len(data))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(tabulate, "tabulate", counting)
+    assert render_table(["node", "definition", "primal", "tangent"], rows, fmt) == expected
+    assert seen == [1]  # the header and one template row, not 3000 rows
+    # and what was stamped is what tabulate gives laying out all 3000 rows itself
+    cells = [[r[0], r[1], format_number(r[2]), format_number(r[3])] for r in rows]
+    if fmt == "text":
+        laid_out = _tabulate_every_cell(cells, ["node", "definition", "primal", "tangent"],
+                                        tablefmt, ["left", "left", "right", "right"], True)
+        assert expected == laid_out
+
+
+@pytest.mark.parametrize("header, cell", [("y", "two\nlines"), ("y", "\x1b[31mred\x1b[0m"),
+                                          ("\x1b[1mbold header\x1b[0m", "c"), ("two\nlines", "c")])
+def test_cells_tabulate_treats_specially_are_laid_out_by_tabulate(header, cell):
+    import tabulate
+
+    rows = [["a", cell], ["b", "c"]]
+    columns = [list(column) for column in zip(*rows)]
+    for tablefmt in _LAYOUTS:
+        expected = _tabulate_every_cell(rows, ["x", header], tablefmt, ["left", "left"], False)
+        assert render._layout(tabulate, columns, ["x", header], tablefmt,
+                              ["left", "left"]) == expected
