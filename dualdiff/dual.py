@@ -197,77 +197,109 @@ class Dual:
     __hash__ = None  # type: ignore[assignment]  # equality is on the primal only
 
     # -- arithmetic: the hot path, by hand ----------------------------------
+    # The float fast path: a Dual with a float primal and a float/int constant,
+    # or two Duals of the same tag with float primals. Results are built inline
+    # (object.__new__ and the three slots, what _new does, without its call:
+    # ~70 ns of a ~190 ns operation). Aligned float arrays have their own branch;
+    # everything else goes through _binary and the rule table.
     def __add__(self, other: Any) -> Dual:
         to = type(other)
-        if to is float or to is int:
-            return _new(self.primal + other, self.tangent, self.tag)
-        if to is Dual and other.tag == self.tag:
-            p, q = self.primal, other.primal
-            if type(p) is float and type(q) is float:
-                return _new(p + q, self.tangent + other.tangent, self.tag)
-            if type(p) is np.ndarray and _aligned(self, other):
-                return _new(p + q, self.tangent + other.tangent, self.tag)
+        if to is Dual:
+            if other.tag == self.tag:
+                p, q = self.primal, other.primal
+                if type(p) is float and type(q) is float:
+                    r = _object_new(Dual)
+                    r.primal, r.tangent, r.tag = p + q, self.tangent + other.tangent, self.tag
+                    return r
+                if type(p) is np.ndarray and _aligned(self, other):
+                    return _new(p + q, self.tangent + other.tangent, self.tag)
+        elif to is float or to is int:
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = self.primal + other, self.tangent, self.tag
+            return r
         return _binary(_ADD, self, other)
 
     def __radd__(self, other: Any) -> Dual:
         to = type(other)
         if to is float or to is int:
-            return _new(other + self.primal, self.tangent, self.tag)
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = other + self.primal, self.tangent, self.tag
+            return r
         return _binary(_ADD, other, self)
 
     def __sub__(self, other: Any) -> Dual:
         to = type(other)
-        if to is float or to is int:
-            return _new(self.primal - other, self.tangent, self.tag)
-        if to is Dual and other.tag == self.tag:
-            p, q = self.primal, other.primal
-            if type(p) is float and type(q) is float:
-                return _new(p - q, self.tangent - other.tangent, self.tag)
-            if type(p) is np.ndarray and _aligned(self, other):
-                return _new(p - q, self.tangent - other.tangent, self.tag)
+        if to is Dual:
+            if other.tag == self.tag:
+                p, q = self.primal, other.primal
+                if type(p) is float and type(q) is float:
+                    r = _object_new(Dual)
+                    r.primal, r.tangent, r.tag = p - q, self.tangent - other.tangent, self.tag
+                    return r
+                if type(p) is np.ndarray and _aligned(self, other):
+                    return _new(p - q, self.tangent - other.tangent, self.tag)
+        elif to is float or to is int:
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = self.primal - other, self.tangent, self.tag
+            return r
         return _binary(_SUB, self, other)
 
     def __rsub__(self, other: Any) -> Dual:
         to = type(other)
         if to is float or to is int:
-            return _new(other - self.primal, -self.tangent, self.tag)
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = other - self.primal, -self.tangent, self.tag
+            return r
         return _binary(_SUB, other, self)
 
     def __mul__(self, other: Any) -> Dual:
         to = type(other)
-        if to is float or to is int:
-            return _new(self.primal * other, self.tangent * other, self.tag)
-        if to is Dual and other.tag == self.tag:
-            p, q = self.primal, other.primal
-            if type(p) is float and type(q) is float:
-                return _new(p * q, self.tangent * q + p * other.tangent, self.tag)
-            if type(p) is np.ndarray and _aligned(self, other):
-                return _multiply_arrays(self, other)
+        if to is Dual:
+            if other.tag == self.tag:
+                p, q = self.primal, other.primal
+                if type(p) is float and type(q) is float:
+                    r = _object_new(Dual)
+                    r.primal, r.tag = p * q, self.tag
+                    r.tangent = self.tangent * q + p * other.tangent
+                    return r
+                if type(p) is np.ndarray and _aligned(self, other):
+                    return _multiply_arrays(self, other)
+        elif to is float or to is int:
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = self.primal * other, self.tangent * other, self.tag
+            return r
         return _binary(_MUL, self, other)
 
     def __rmul__(self, other: Any) -> Dual:
         to = type(other)
         if to is float or to is int:
-            return _new(other * self.primal, other * self.tangent, self.tag)
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = other * self.primal, other * self.tangent, self.tag
+            return r
         return _binary(_MUL, other, self)
 
     def __truediv__(self, other: Any) -> Dual:
         to = type(other)
-        if to is float or to is int:
+        if to is Dual:
+            if other.tag == self.tag:
+                p, q = self.primal, other.primal
+                if type(p) is float and type(q) is float:
+                    if q == 0.0:
+                        raise DomainError("divide", (p, q), _DIV.domain.text)
+                    r = _object_new(Dual)
+                    v = p / q
+                    r.primal, r.tangent, r.tag = v, (self.tangent - v * other.tangent) / q, self.tag
+                    return r
+                if type(p) is np.ndarray and _aligned(self, other):
+                    return _divide_arrays(self, other)
+        elif to is float or to is int:
             if other == 0:
                 if type(self.primal) is float:
                     raise DomainError("divide", (self.primal, other), _DIV.domain.text)
                 return _binary(_DIV, self, float(other))  # arrays: NumPy's inf and warning
-            return _new(self.primal / other, self.tangent / other, self.tag)
-        if to is Dual and other.tag == self.tag:
-            p, q = self.primal, other.primal
-            if type(p) is float and type(q) is float:
-                if q == 0.0:
-                    raise DomainError("divide", (p, q), _DIV.domain.text)
-                v = p / q
-                return _new(v, (self.tangent - v * other.tangent) / q, self.tag)
-            if type(p) is np.ndarray and _aligned(self, other):
-                return _divide_arrays(self, other)
+            r = _object_new(Dual)
+            r.primal, r.tangent, r.tag = self.primal / other, self.tangent / other, self.tag
+            return r
         return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Dual:
@@ -277,30 +309,36 @@ class Dual:
             if type(p) is float:
                 if p == 0.0:
                     raise DomainError("divide", (other, p), _DIV.domain.text)
+                r = _object_new(Dual)
                 v = other / p
-                return _new(v, -v * self.tangent / p, self.tag)
+                r.primal, r.tangent, r.tag = v, -v * self.tangent / p, self.tag
+                return r
         return _binary(_DIV, other, self)
 
     def __pow__(self, other: Any) -> Dual:
         p, to = self.primal, type(other)
         if type(p) is float and (to is float or to is int):
-            # Float fast path: x**c for a constant c, the common cases only. Anything
-            # unusual (0**-1, (-8)**(1/3), an overflow, an inf or nan partial) goes
-            # to _power, which knows every special case.
+            # x**c for a constant c, the common cases only. Anything unusual
+            # (0**-1, (-8)**(1/3), an overflow, an inf or nan partial) goes to
+            # _power, which knows every special case.
             try:
                 v = p ** other
                 d = 2.0 * p if other == 2 else 0.0 if other == 0 else other * p ** (other - 1.0)
             except (ZeroDivisionError, OverflowError):
                 return _binary(_POW, self, other)
             if type(v) is float and d - d == 0.0:  # a complex v: negative base, fractional c
-                return _new(v, self.tangent * d, self.tag)
+                r = _object_new(Dual)
+                r.primal, r.tangent, r.tag = v, self.tangent * d, self.tag
+                return r
         return _binary(_POW, self, other)
 
     def __rpow__(self, other: Any) -> Dual:
         return _binary(_POW, other, self)
 
     def __neg__(self) -> Dual:
-        return _new(-self.primal, -self.tangent, self.tag)
+        r = _object_new(Dual)
+        r.primal, r.tangent, r.tag = -self.primal, -self.tangent, self.tag
+        return r
 
     def __pos__(self) -> Dual:
         return self
