@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import numbers
 from sys import getrefcount
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import numpy as np
 
@@ -342,6 +342,16 @@ class Dual:
 
     def __pos__(self) -> Dual:
         return self
+
+    # -- //, % and divmod: piecewise, so refused with the formula to use --------
+    def _piecewise(self, *args: Any) -> NoReturn:
+        raise UnsupportedOperationError(
+            "x // y, x % y and divmod(x, y) are piecewise (they jump at every multiple of y), "
+            "so a Dual does not take them: write dd.floor(x / y) for the quotient (its "
+            "derivative is 0) and x - y * dd.floor(x / y) for the remainder"
+        )
+
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __divmod__ = __rdivmod__ = _piecewise
 
     def __abs__(self) -> Dual:
         return GENERIC["abs"](self)

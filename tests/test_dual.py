@@ -378,6 +378,28 @@ def test_numpy_predicates_and_comparisons_see_the_primal():
     assert np.greater_equal(Dual(np.array([1.0, 3.0]), 0.0), 2.0).tolist() == [False, True]
 
 
+@pytest.mark.parametrize("operation", [
+    lambda x: x // 2.0, lambda x: 7.0 // x, lambda x: x // x, lambda x: x % 2.0,
+    lambda x: 7 % x, lambda x: divmod(x, 2.0), lambda x: divmod(7.0, x),
+])
+def test_floor_division_and_remainder_are_refused_with_the_formula_to_use(operation):
+    with pytest.raises(UnsupportedOperationError) as info:
+        operation(Dual(5.5, 1.0))
+    message = str(info.value)
+    assert isinstance(info.value, DualDiffError)
+    assert "piecewise" in message
+    assert "dd.floor(x / y)" in message and "derivative is 0" in message
+    assert "x - y * dd.floor(x / y)" in message
+
+
+def test_the_suggested_formulas_have_the_right_values_and_derivatives():
+    # floor(5.5 / 2) = 2 with derivative 0; 5.5 - 2·floor(5.5 / 2) = 1.5 = 5.5 % 2, slope 1
+    x = Dual(5.5, 1.0)
+    q, r = dd.floor(x / 2.0), x - 2.0 * dd.floor(x / 2.0)
+    assert (q.primal, q.tangent) == (5.5 // 2.0, 0.0)
+    assert (r.primal, r.tangent) == (5.5 % 2.0, 1.0)
+
+
 def test_numpy_without_a_rule_says_so():
     with pytest.raises(UnsupportedOperationError, match="gcd"):
         np.gcd(Dual(4.0, 1.0), 2)
