@@ -26,6 +26,7 @@ import math
 import numpy as np
 
 import dualdiff as dd
+from _display import report_text
 
 X = np.array([[0.37, 0.192, 0.571]])
 
@@ -57,26 +58,6 @@ def backward_jacobian(x: np.ndarray) -> np.ndarray:
         # backward gives row `index` of the Jacobian (a vector-Jacobian product).
         jac[index] = Artanh.backward(x, grad_output)
     return jac
-
-
-def report_text(report) -> str:
-    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
-    try:
-        return report.to_text()
-    except dd.MissingExtraError as exc:
-        lines = [f"({exc}; the report's key lines instead)"]
-        for row in report.rows:
-            if row.skipped:
-                lines.append(f"  {row.label}: skipped ({row.skipped})")
-            elif row.name == report.reference:
-                lines.append(f"  {row.label}: the reference")
-            else:
-                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
-        if report.expected is not None:
-            lines.append(f"  hand-derived: {report.expected.summary()}")
-        if report.steps is not None:
-            lines.append(f"  {report.steps.summary()}")
-        return "\n".join(lines)
 
 
 def main(verbose: bool = False) -> dict:

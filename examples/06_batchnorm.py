@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
+from _display import report_text
 
 EPS = 1e-5
 X0 = np.array([
@@ -84,26 +85,6 @@ def backprop(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EP
     d_x_hat = g * gamma
     d_x = inv_std / m * (m * d_x_hat - d_x_hat.sum(axis=0) - x_hat * (d_x_hat * x_hat).sum(axis=0))
     return {"x": d_x, "gamma": (g * x_hat).sum(axis=0), "beta": g.sum(axis=0)}
-
-
-def report_text(report) -> str:
-    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
-    try:
-        return report.to_text()
-    except dd.MissingExtraError as exc:
-        lines = [f"({exc}; the report's key lines instead)"]
-        for row in report.rows:
-            if row.skipped:
-                lines.append(f"  {row.label}: skipped ({row.skipped})")
-            elif row.name == report.reference:
-                lines.append(f"  {row.label}: the reference")
-            else:
-                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
-        if report.expected is not None:
-            lines.append(f"  hand-derived: {report.expected.summary()}")
-        if report.steps is not None:
-            lines.append(f"  {report.steps.summary()}")
-        return "\n".join(lines)
 
 
 def main(verbose: bool = False) -> dict:

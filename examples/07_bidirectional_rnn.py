@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 import dualdiff as dd
+from _display import report_text
 
 T, D, K, M = 3, 2, 3, 2  # time steps, input, hidden and output sizes
 
@@ -211,26 +212,6 @@ def report(r: dict) -> None:
     print()
     print("The same check with step (1) corrected to ∂L/∂y = 2(y - z):")
     print(r["correct_summary"])
-
-
-def report_text(report) -> str:
-    """A dualdiff.compare report as aligned text; its key lines when tabulate is missing."""
-    try:
-        return report.to_text()
-    except dd.MissingExtraError as exc:
-        lines = [f"({exc}; the report's key lines instead)"]
-        for row in report.rows:
-            if row.skipped:
-                lines.append(f"  {row.label}: skipped ({row.skipped})")
-            elif row.name == report.reference:
-                lines.append(f"  {row.label}: the reference")
-            else:
-                lines.append(f"  {row.label}: abs error {row.abs_error:.3g}")
-        if report.expected is not None:
-            lines.append(f"  hand-derived: {report.expected.summary()}")
-        if report.steps is not None:
-            lines.append(f"  {report.steps.summary()}")
-        return "\n".join(lines)
 
 
 if __name__ == "__main__":

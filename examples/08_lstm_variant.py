@@ -32,6 +32,7 @@ from __future__ import annotations
 import sympy
 
 import dualdiff as dd
+from _display import table_text
 
 PARAMS = {
     "W_f": 0.7, "U_f": -0.4, "b_f": 0.2,
@@ -60,14 +61,6 @@ def c1(x0, x1):
     h, c, _ = step(x0, H_INIT, C_INIT)
     c, _ = cell(x1, h, c)  # h₁ is not needed for c₁: the trace stops at c₁
     return c
-
-
-def table_text(t) -> str:
-    """The trace as an aligned table; CSV (no extra needed) when tabulate is missing."""
-    try:
-        return t.table("text")
-    except dd.MissingExtraError as exc:
-        return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
 def sympy_dc1_dx0() -> tuple[float, sympy.Expr]:

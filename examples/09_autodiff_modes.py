@@ -34,6 +34,7 @@ import io
 import sympy
 
 import dualdiff as dd
+from _display import table_text
 
 X0 = 1.5
 
@@ -55,14 +56,6 @@ def F(x):
 
 
 DERIVATIVES = {f1: lambda x: 2 * x, f2: lambda x: dd.cos(x), f3: lambda x: dd.exp(x)}
-
-
-def table_text(t) -> str:
-    """The trace as an aligned table; CSV (no extra needed) when tabulate is missing."""
-    try:
-        return t.table("text")
-    except dd.MissingExtraError as exc:
-        return f"({exc}; here is the same table as CSV)\n" + t.table("csv")
 
 
 def forward_pseudocode(t) -> list[str]:

@@ -26,6 +26,8 @@ def example_paths() -> list[Path]:
 def load(name: str) -> ModuleType:
     """Import examples/<name>.py (name without .py) as a fresh module, once per session."""
     if name not in _cache:
+        if str(EXAMPLES) not in sys.path:  # the examples share examples/_display.py, as when run as scripts
+            sys.path.insert(0, str(EXAMPLES))
         path = EXAMPLES / f"{name}.py"
         spec = importlib.util.spec_from_file_location(f"dualdiff_example_{name}", path)
         module = importlib.util.module_from_spec(spec)

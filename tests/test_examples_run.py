@@ -11,7 +11,7 @@ import pytest
 from examples_support import EXAMPLES, example_paths, run_script
 
 PATHS = example_paths()
-CORE = {"numpy", "sympy", "dualdiff"}  # what `pip install dualdiff` brings, and nothing more
+CORE = {"numpy", "sympy", "dualdiff", "_display"}  # what `pip install dualdiff` brings, and the examples' shared helpers
 README = (EXAMPLES / "README.md").read_text(encoding="utf-8")
 
 
