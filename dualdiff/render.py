@@ -75,7 +75,7 @@ from typing import Any, Iterable, Sequence
 
 from .errors import InputError, MissingExtraError
 
-__all__ = ["render_table", "Math", "FORMATS", "format_number", "json_value", "latex_escape",
+__all__ = ["render_table", "Math", "LatexText", "FORMATS", "format_number", "json_value", "latex_escape",
            "latex_number"]
 
 #: The formats :func:`render_table` accepts.
@@ -95,6 +95,17 @@ class Math:
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class LatexText(Math):
+    """A cell or header shown as ``text`` everywhere except LaTeX, where ``latex`` is
+    written as it is: text mode, math only where it has ``$...$`` (a header such as
+    ``with numbers ($\\partial/\\partial x_{1}$)``, which is neither all text nor all math).
+
+    >>> LatexText("tangent (∂/∂x₁)", r"tangent ($\\partial/\\partial x_{1}$)").text
+    'tangent (∂/∂x₁)'
+    """
 
 
 # -- numbers ---------------------------------------------------------------------
@@ -226,6 +237,8 @@ def _latex_number(x: Any, digits: int) -> str:
 def _latex_cell(x: Any, digits: int) -> str:
     if x is None:
         return ""
+    if isinstance(x, LatexText):  # already LaTeX, in text mode
+        return x.latex
     if isinstance(x, Math):
         return f"${x.latex}$" if x.latex else ""
     if _is_number(x) and not isinstance(x, complex):

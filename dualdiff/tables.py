@@ -48,6 +48,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from .errors import InputError
 from .render import (
     FORMATS,
+    LatexText,
     Math,
     format_number,
     json_value,
@@ -202,7 +203,7 @@ def _direction_title(trace: Trace, index: int, style: str) -> str:
         label = _label(direction.input, style)
         return {"unicode": f"∂/∂{label}", "ascii": f"d/d{label}",
                 "latex": rf"$\partial/\partial {label}$"}[style]
-    return ("along " if style != "latex" else "along ") + direction.name
+    return "along " + (latex_escape(direction.name) if style == "latex" else direction.name)
 
 
 # -- definitions (the primal trace) --------------------------------------------------
@@ -460,19 +461,33 @@ def _rule_texts(texts: _Texts, node: Node, directions: Any) -> tuple[str, list[s
 # -- the table ---------------------------------------------------------------------
 
 
+#: Comparison operators in LaTeX math.
+_LATEX_COMPARISONS = {"<=": r"\le", ">=": r"\ge", "==": "=", "!=": r"\ne"}
+
+
 def _notes(trace: Trace, style: str) -> dict[int, list[str]]:
+    """Each row's notes; in the latex style they are LaTeX text (names and comparisons
+    as ``$...$`` math, the words as text)."""
+    latex = style == "latex"
+    word = latex_escape if latex else (lambda s: s)  # noqa: E731
+    number = (lambda x: latex_number(x)) if latex else format_number  # noqa: E731
     notes: dict[int, list[str]] = {}
     for c in trace.comparisons:
         if c.op in _RULE_NAMES:
             row = c.after
-            text = f"{c.op} at its kink"
+            text = word(f"{c.op} at its kink")
         else:
             row = c.left if c.left is not None else c.right
             left = _node_name(trace.nodes[c.left], style) if c.left is not None else \
-                format_number(c.left_value)
+                number(c.left_value)
             right = _node_name(trace.nodes[c.right], style) if c.right is not None else \
-                format_number(c.right_value)
-            text = f"{left} {c.op} {right}: {c.outcome}" + (" (tie)" if c.tie else "")
+                number(c.right_value)
+            if latex:
+                op = _LATEX_COMPARISONS.get(c.op, c.op)
+                text = f"${left} {op} {right}$: " + word(str(c.outcome))
+            else:
+                text = f"{left} {c.op} {right}: {c.outcome}"
+            text += " (tie)" if c.tie else ""
         if row is not None:
             notes.setdefault(row, []).append(text)
     if trace.nonfinite is not None:
@@ -516,10 +531,21 @@ def _rows(trace: Trace, style: str, digits: int, constants: bool):
     single = k == 1
     headers: list[Any] = ["node", "primal trace", "primal", "tangent trace"]
     for d in range(k):
-        title = "" if single else f" ({_direction_title(trace, d, style)})"
-        headers += [f"with numbers{title}", f"tangent{title}"]
+        if single:
+            headers += ["with numbers", "tangent"]
+        elif style == "latex":  # text with the direction as math: not escaped as text
+            title, text = _direction_title(trace, d, "latex"), _direction_title(trace, d, "unicode")
+            headers += [LatexText(f"with numbers ({text})", f"with numbers ({title})"),
+                        LatexText(f"tangent ({text})", f"tangent ({title})")]
+        else:
+            title = _direction_title(trace, d, style)
+            headers += [f"with numbers ({title})", f"tangent ({title})"]
     notes = _notes(trace, style)
     with_notes = bool(notes)
+    if with_notes and style == "latex":  # LaTeX text, kept out of the math wrapping below
+        plain = _notes(trace, "unicode")
+        notes = {i: [LatexText("; ".join(plain[i]), "; ".join(texts))]
+                 for i, texts in notes.items()}
     if with_notes:
         headers.append("note")
     texts = _Texts(trace, style, digits, every=True)
@@ -539,7 +565,8 @@ def _rows(trace: Trace, style: str, digits: int, constants: bool):
             else:
                 row += [numbers[d], node.tangent[d]]
         if with_notes:
-            row.append("; ".join(notes.get(node.index, ())))
+            note = notes.get(node.index, ())
+            row.append(note[0] if style == "latex" and note else "; ".join(note))
         rows.append(row)
     for output in trace.outputs:
         node = trace.nodes[output.node]

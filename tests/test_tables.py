@@ -293,3 +293,59 @@ def test_numbers_without_parentheses_still_evaluate_to_the_derivative():
             assert float(sympy.sympify(text)) == pytest.approx(node.tangent[0], rel=1e-12)
     output = tangent_rule(t, t.nodes[t.outputs[0].node], "ascii", digits=17, direction=0)
     assert float(sympy.sympify(output)) == pytest.approx(expected, rel=1e-12)
+
+
+def _latex_header(latex):
+    return latex.split(r"\toprule")[1].split(r"\midrule")[0]
+
+
+def _three(x1, x2, x3):
+    return dd.sqrt(x1 - 1.0) * x2 * x3 + dd.abs(x3 - 3.0)
+
+
+@pytest.mark.parametrize("make, n", [
+    (lambda: trace(f, 2.0, 5.0, wrt="x1"), 1),
+    (lambda: trace(f, 2.0, 5.0), 2),
+    (lambda: trace(lambda x1, x2, x3: x1 * x2 * x3, 1.0, 2.0, 3.0), 3),
+    (lambda: _nan_trace(), 1),
+    (lambda: _quiet(lambda: trace(_three, 1.0, 2.0, 3.0)), 3),
+])
+def test_latex_headers_are_latex_for_any_number_of_directions(make, n):
+    latex = make().table("latex")
+    begins, ends, braces, dollars = _latex_structure(latex)
+    assert begins == ["table", "tabular"] and ends == ["tabular", "table"]
+    assert braces == 0 and dollars % 2 == 0
+    assert r"\textbackslash" not in latex
+    header = _latex_header(latex)
+    assert r"\$" not in header
+    assert header.count("&") + 1 == len(re.search(r"\\begin\{tabular\}\{(\w+)\}", latex)[1])
+    if n == 1:
+        assert "with numbers" in header and "$" not in header
+    for i in range(1, n + 1 if n > 1 else 1):
+        assert rf"with numbers ($\partial/\partial x_{{{i}}}$)" in header
+        assert rf"tangent ($\partial/\partial x_{{{i}}}$)" in header
+
+
+def _quiet(make):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make()
+
+
+def test_latex_notes_are_text_with_math_only_for_names():
+    latex = _nan_trace().table("latex")
+    assert r"\textbf{first NaN/Inf}" in latex and "$first" not in latex
+    assert r"$v_{0} \ge 0$: True (tie)" in latex
+    latex = _quiet(lambda: trace(_three, 1.0, 2.0, 3.0)).table("latex")
+    assert re.search(r"& \\textbf\{first NaN/Inf\} +\\\\", latex)
+    assert re.search(r"& abs at its kink +\\\\", latex) and "$abs" not in latex
+
+
+def test_latex_direction_along_a_vector_is_escaped_text():
+    t = trace(lambda x, y: x * y, 1.0, 2.0, seed=[[1.0, 0.5], [0.0, 2.0]])
+    header = _latex_header(t.table("latex"))
+    assert "with numbers (along (1, 0.5))" in header and "tangent (along (0, 2))" in header
+    assert "$" not in header
+    # the other formats keep their plain headers
+    assert next(csv.reader(io.StringIO(t.table("csv"))))[4] == "with numbers (along (1, 0.5))"
+    assert "tangent (∂/∂x)" in trace(lambda x, y: x * y, 1.0, 2.0).table("text")
