@@ -260,7 +260,12 @@ def _specialise(partial: Any) -> Any:
 
 
 def float_partials(rule: Rule) -> tuple:
-    """The rule's partials with ``fn.<name>`` bound to the float functions (cached)."""
+    """The rule's partials with ``fn.<name>`` bound to the float functions (cached).
+
+    >>> from dualdiff.rules import RULES
+    >>> float_partials(RULES["sin"])[0](0.0, 0.0)  # sin'(0) = math.cos(0)
+    1.0
+    """
     partials = FLOAT_PARTIALS.get(rule)
     if partials is None:
         partials = FLOAT_PARTIALS[rule] = tuple(
