@@ -835,7 +835,7 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
 
     f.__name__ = "f"
     x = base[index[0]] if scalar else [base[i] for i in index]
-    report = compare(f, x, timeout=ns.timeout)
+    report = compare(f, x, timeout=ns.timeout, names=wrt)
     if ns.format == "json":
         document = json.loads(report.to_json())
         document["variables"] = wrt
@@ -848,12 +848,7 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
         options["ascii"] = not target.unicode
     text = report.table(ns.format, **options)
     if ns.format == "text":
-        # compare() calls the variables x (one) or x0, x1, ... (several): say which is which.
-        symbols = ["x"] if scalar else [f"x{i}" for i in range(len(wrt))]
-        legend = ", ".join(f"{s} is {n}" for s, n in zip(symbols, wrt))
         lines = [target.bold(line) for line in problem.header()] + [f"at {problem.where()}"]
-        if symbols != wrt:
-            lines.append(f"In the report below {legend}.")
         text = "\n".join(lines) + "\n\n" + text
     _print(stdout, text)
     return 0

@@ -31,7 +31,7 @@ from .numeric import METHODS as NUMERIC_METHODS
 from .numeric import numeric_result
 from .report import Check, MethodResult, Report, component_name
 from .steps import check_steps, compose, parse_steps
-from .symbolic import symbolic_derivative
+from .symbolic import check_names, symbolic_derivative
 
 __all__ = ["compare", "DEFAULT_METHODS", "LABELS"]
 
@@ -65,6 +65,7 @@ def compare(
     rtol: float = 1e-8,
     atol: float | None = None,
     step: Any = None,
+    names: Sequence[str] | None = None,
 ) -> Report:
     """Differentiate ``f`` at ``x`` by AD, SymPy and numeric methods; return a :class:`Report`.
 
@@ -85,6 +86,18 @@ def compare(
     that cannot run (complex step on abs, SymPy on an ``if``) is reported as
     skipped with the reason; errors are measured against SymPy's value, or
     against AD when SymPy was skipped.
+
+    ``names``: one variable name (an identifier) per component of ``x``, in
+    NumPy's flat order, or None for ``x`` / ``x0, x1, ...``; the SymPy formula,
+    the report's labels (``∂f/∂x2`` rather than ``∂f/∂x[1]``), its heading and
+    its JSON (``"names"``) use them. :class:`~dualdiff.errors.InputError` when
+    there is not one per component or one is not an identifier.
+
+    >>> import dualdiff as dd
+    >>> r = compare(lambda v: dd.log(v[0]) + v[0] * v[1] - dd.sin(v[1]), [2.0, 5.0],
+    ...             names=["x1", "x2"], methods=["central"])
+    >>> r.symbolic.text
+    '[x2 + 1/x1, x1 - cos(x2)]'
     """
     unknown = [m for m in methods if m not in NUMERIC_METHODS]
     if isinstance(methods, str) or unknown:
@@ -103,6 +116,7 @@ def compare(
         raise InputError("expected is a dict of step derivatives, but f is one function; give f "
                          "as steps (a dict name -> function) to check a derivation step by step")
     point, scalar = _point(x)
+    names = check_names(names, int(np.size(point)))
     arg = lambda: float(point) if scalar else point.copy()  # noqa: E731 -- f may mutate
     value = f(arg())
     kind = "derivative" if scalar else ("gradient" if np.ndim(value) == 0 else "jacobian")
@@ -114,7 +128,7 @@ def compare(
     numeric = {m: _timed(m, lambda m=m: _numeric(f, arg(), m, step)) for m in methods}
 
     def name(index: tuple[int, ...]) -> str:
-        return component_name(kind, index, out_ndim)
+        return component_name(kind, index, out_ndim, names=names, shape=np.shape(point))
 
     check = None
     if expected is not None:
@@ -134,7 +148,7 @@ def compare(
     if symbolic:
         try:
             s = symbolic_derivative(f, arg(), digits=digits, timeout=timeout,
-                                    isolation=isolation)
+                                    isolation=isolation, names=names)
             symbolic_row = MethodResult("symbolic", LABELS["symbolic"], value=s.value,
                                         evaluations=1, seconds=s.seconds)
         except SymbolicError as error:
@@ -147,7 +161,7 @@ def compare(
         function=_function_name(f), x=float(point) if scalar else point, kind=kind,
         value=value, ad=ad, symbolic_row=symbolic_row, symbolic=s, numeric=numeric,
         reference=None, reference_note="", expected=check, steps=steps_check,
-        trace_length=trace_length, trace_note=trace_note,
+        trace_length=trace_length, trace_note=trace_note, names=names,
     )
     _measure(report)
     return report

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -174,20 +174,31 @@ class Check:
 
 
 def component_name(kind: str, index: tuple[int, ...], out_ndim: int, of: str = "f",
-                   wrt: str = "x") -> str:
+                   wrt: str = "x", names: Sequence[str] | None = None,
+                   shape: tuple[int, ...] | None = None) -> str:
     """How a component of a derivative is called: ``∂f/∂x[1]``, ``∂f[0]/∂x[1]``, ``f'(x)``.
 
     ``kind`` is ``"derivative"`` (scalar input: ``f'(x)``, ``f'(x)[0]``) or anything
     else (partial derivatives); the first ``out_ndim`` indices belong to ``of``.
+    ``names``: one name per input component (flat order of an input of ``shape``,
+    default one axis), written instead of ``x[i]``: ``∂f/∂x2``, ``f'(t)``.
 
     >>> component_name("gradient", (1,), 0), component_name("jacobian", (0, 1), 1)
     ('∂f/∂x[1]', '∂f[0]/∂x[1]')
+    >>> component_name("gradient", (1,), 0, names=["x1", "x2"])
+    '∂f/∂x2'
     """
     def bracket(ix: tuple[int, ...]) -> str:
         return "[" + ", ".join(map(str, ix)) + "]" if ix else ""
 
     if kind == "derivative":
+        if names is not None:
+            return f"{of}'({names[0]}){bracket(index)}"
         return f"{of}'({wrt}){bracket(index)}"
+    if names is not None:
+        position = index[out_ndim:]
+        flat = int(np.ravel_multi_index(position, shape)) if shape is not None else position[0]
+        return f"∂{of}{bracket(index[:out_ndim])}/∂{names[flat]}"
     return f"∂{of}{bracket(index[:out_ndim])}/∂{wrt}{bracket(index[out_ndim:])}"
 
 
@@ -231,7 +242,9 @@ class Report:
     ``expected``: the :class:`Check` of a hand-derived derivative, or None;
     ``steps``: the :class:`~dualdiff.steps.StepsCheck`, or None;
     ``trace_length``: elementary operations in the AD evaluation trace, and
-    ``trace_note`` where that number comes from.
+    ``trace_note`` where that number comes from; ``names``: the input
+    components' names (flat order) when the caller gave them, else None
+    (then they are ``x`` or ``x[i]``).
     """
 
     function: str
@@ -249,6 +262,7 @@ class Report:
     trace_length: int | None = None
     trace_note: str = ""
     notes: list[str] = field(default_factory=list)
+    names: list[str] | None = None
 
     # -- the data -------------------------------------------------------------------
     @property
@@ -283,6 +297,7 @@ class Report:
             "function": self.function,
             "kind": self.kind,
             "point": json_value(self.x),
+            "names": None if self.names is None else list(self.names),
             "value": json_value(self.value),
             "reference": {"method": self.reference, "note": self.reference_note},
             "ad": ad,
@@ -328,7 +343,14 @@ class Report:
     def __repr__(self) -> str:
         verdict = "" if self.expected is None else (
             ", expected agrees" if self.expected.agree else ", expected DISAGREES")
-        return f"<Report: {self.kind} of {self.function} at x = {_point_text(self.x)}{verdict}>"
+        return f"<Report: {self.kind} of {self.function} at {self._at()}{verdict}>"
+
+    def _at(self) -> str:
+        """``x = [2, 5]``, or with names ``x1 = 2, x2 = 5``."""
+        if self.names is None:
+            return f"x = {_point_text(self.x)}"
+        values = np.ravel(np.asarray(self.x, dtype=float)).tolist()
+        return ", ".join(f"{n} = {format_number(v)}" for n, v in zip(self.names, values))
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -406,7 +428,7 @@ class _Writer:
 
     def document(self) -> str:
         r = self.r
-        self.heading(f"{r.kind.capitalize()} of {r.function} at x = {_point_text(r.x)}")
+        self.heading(f"{r.kind.capitalize()} of {r.function} at {r._at()}")
         self.para(f"f(x) = {_point_text(r.value)}. Errors are measured against "
                   f"{r.reference_note}.")
         headers, rows = r._methods_table()

@@ -36,7 +36,7 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import sympy
@@ -49,6 +49,7 @@ from .symbols import (  # noqa: F401 -- Sym, SymArray and the helpers are re-exp
     _Cancelled,
     _Run,
     _symbols,
+    check_names,
     exact_number,
     symbolic_function,
 )
@@ -153,9 +154,9 @@ def _evaluate(derivative: np.ndarray, at: dict, digits: int, small: bool,
 
 
 def _job(f: Callable[[Any], Any], x: Any, name: str, point_mode: str, digits: int,
-         simplify: bool, run_holder: list) -> SymbolicDerivative:
+         simplify: bool, run_holder: list, names: list[str] | None = None) -> SymbolicDerivative:
     start = time.perf_counter()
-    symbolic, symbols, point, scalar = _symbols(x, name)
+    symbolic, symbols, point, scalar = _symbols(x, name, names)
     run = symbolic.run if scalar else symbolic.flat[0].run
     run.point = point_mode
     run_holder.append(run)
@@ -264,6 +265,7 @@ def symbolic_derivative(
     name: str = "x",
     point: str = "decimal",
     simplify: bool = False,
+    names: Sequence[str] | None = None,
 ) -> SymbolicDerivative:
     """The derivative, gradient or Jacobian of ``f`` at ``x`` by SymPy, exact and to ``digits`` digits.
 
@@ -274,11 +276,18 @@ def symbolic_derivative(
     abandoned daemon thread on timeout) or ``"process"`` (a forked process,
     killed on timeout); see the module docstring, also for ``point``.
     ``simplify=True`` simplifies each derivative (slow on large expressions).
+    The symbols are ``x`` (scalar point) or ``x0, x1, ...`` (``name`` instead of
+    ``x``); ``names`` gives one identifier per component of ``x`` instead (flat
+    order), so that the formula speaks the caller's variable names;
+    :class:`~dualdiff.errors.InputError` when their number is not ``x``'s size
+    or one is not an identifier.
 
     >>> import dualdiff as dd
     >>> s = symbolic_derivative(lambda x: x**3 + dd.sin(x), 0.5)
     >>> s.text, s.exact, s.value
     ('3*x**2 + cos(x)', 3/4 + cos(1/2), 1.6275825618903728)
+    >>> symbolic_derivative(lambda v: v[0] * dd.exp(v[1]), [2.0, 0.0], names=["a", "b"]).text
+    '[exp(b), a*exp(b)]'
     """
     if not isinstance(digits, int) or isinstance(digits, bool) or digits < 16:
         raise InputError(f"digits must be an integer >= 16 (more than a double holds), got {digits!r}")
@@ -291,7 +300,7 @@ def symbolic_derivative(
     run_holder: list[_Run] = []
 
     def job() -> SymbolicDerivative:
-        return _job(f, x, name, point, digits, simplify, run_holder)
+        return _job(f, x, name, point, digits, simplify, run_holder, names)
 
     if timeout is None:
         return job()

@@ -43,7 +43,7 @@ from .errors import InputError, SymbolicError
 from .functions import register
 from .rules import RULES, UFUNCS, Rule
 
-__all__ = ["Sym", "SymArray", "exact_number", "symbolic_function"]
+__all__ = ["Sym", "SymArray", "exact_number", "symbolic_function", "check_names"]
 
 
 class _Cancelled(BaseException):
@@ -543,8 +543,43 @@ register(Sym, lambda rule: lambda *args: _apply(rule, args))
 register(SymArray, lambda rule: lambda *args: _apply(rule, args))
 
 
-def _symbols(x: Any, name: str) -> tuple[Any, Any, np.ndarray, bool]:
-    """(what f receives, the symbols as an object array, the point as floats, scalar?)."""
+def check_names(names: Any, size: int) -> list[str] | None:
+    """``names`` (one variable name per component of a point of ``size`` components,
+    in NumPy's flat order) as a list, or None for None; InputError when they do not fit.
+
+    >>> check_names(("x1", "x2"), 2), check_names(None, 3)
+    (['x1', 'x2'], None)
+    """
+    if names is None:
+        return None
+    example = "e.g. names=['x1', 'x2']"
+    if isinstance(names, (str, bytes)):
+        raise InputError(f"names must be a sequence of names, one per component of the point "
+                         f"({example}), not the single string {names!r:.60}")
+    try:
+        names = list(names)
+    except TypeError:
+        raise InputError(f"names must be a sequence of names, one per component of the point "
+                         f"({example}), got {type(names).__name__}") from None
+    if len(names) != size:
+        raise InputError(f"names has {len(names)} name(s) but the point has {size} "
+                         f"component(s); give one name per component ({example})")
+    for n in names:
+        if not isinstance(n, str) or not n.isidentifier():
+            raise InputError(f"names must be valid identifiers (letters, digits and "
+                             f"underscores, not starting with a digit), got {n!r:.60}")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise InputError(f"names must be distinct (one symbol per component), but "
+                         f"{', '.join(repeated)} is given more than once")
+    return names
+
+
+def _symbols(x: Any, name: str, names: Any = None) -> tuple[Any, Any, np.ndarray, bool]:
+    """(what f receives, the symbols as an object array, the point as floats, scalar?).
+
+    The symbols are called ``names`` (flat order) when given, else ``name`` (scalar)
+    or ``name`` followed by the index (``x0``, ``x1``; ``x0_1`` in two dimensions)."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(
             x, (numbers.Real, np.floating, np.integer, list, tuple, np.ndarray)):
         raise InputError(
@@ -555,13 +590,15 @@ def _symbols(x: Any, name: str) -> tuple[Any, Any, np.ndarray, bool]:
     if point.dtype.kind not in "iuf" or (point.ndim and point.size == 0):
         raise InputError(f"the symbolic derivative needs a non-empty real point, got {x!r:.60}")
     point = point.astype(float)
+    names = check_names(names, point.size)
     run = _Run()
     if point.ndim == 0 and not isinstance(x, (list, tuple, np.ndarray)):
-        symbol = sympy.Symbol(name, real=True)
+        symbol = sympy.Symbol(name if names is None else names[0], real=True)
         return Sym(symbol, run), np.array(symbol, dtype=object), point, True
     symbols = np.empty(point.shape, dtype=object)
-    for index in np.ndindex(point.shape):
-        symbols[index] = sympy.Symbol(name + "_".join(map(str, index)), real=True)
+    for k, index in enumerate(np.ndindex(point.shape)):
+        symbols[index] = sympy.Symbol(
+            name + "_".join(map(str, index)) if names is None else names[k], real=True)
     wrapped = np.empty(point.shape, dtype=object)
     for index in np.ndindex(point.shape):
         wrapped[index] = Sym(symbols[index], run)
@@ -591,7 +628,7 @@ def _output_exprs(y: Any, run: _Run) -> np.ndarray:
 
 
 def symbolic_function(f: Callable[[Any], Any], x: Any, *, name: str = "x",
-                      point: str = "decimal") -> tuple[Any, Any, int]:
+                      point: str = "decimal", names: Any = None) -> tuple[Any, Any, int]:
     """Run ``f`` on symbols shaped like ``x``: ``(symbols, expression(s), operations)``.
 
     ``symbols`` is one SymPy symbol (scalar ``x``) or an object array of them;
@@ -599,13 +636,17 @@ def symbolic_function(f: Callable[[Any], Any], x: Any, *, name: str = "x",
     shape; ``operations`` counts the elementary (scalar) operations f applied to
     its input, the length of a scalar evaluation trace. Raises
     :class:`~dualdiff.errors.SymbolicError` when f cannot run on symbols.
+    The symbols are ``x`` or ``x0, x1, ...`` (``name`` instead of ``x``), or
+    ``names``: one identifier per component of ``x`` (flat order).
 
     >>> import numpy as np
     >>> symbols, expr, ops = symbolic_function(lambda v: np.sum(np.exp(v)), [0.0, 1.0])
     >>> expr, ops
     (exp(x0) + exp(x1), 3)
+    >>> symbolic_function(lambda v: v[0] * v[1], [2.0, 5.0], names=["a", "b"])[1]
+    a*b
     """
-    symbolic, symbols, _, scalar = _symbols(x, name)
+    symbolic, symbols, _, scalar = _symbols(x, name, names)
     run = symbolic.run if scalar else symbolic.flat[0].run
     run.point = point
     expr = _call(f, symbolic, run)

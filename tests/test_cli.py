@@ -286,7 +286,10 @@ def test_graph_png_and_dot_on_stdout(capsys, tmp_path, monkeypatch):
 def test_check_text_compares_ad_sympy_and_finite_differences(runs):
     text = runs["check_text"].ok().stdout
     assert text.startswith(f"f(x1, x2) = {SURVEY}\nat x1 = 2, x2 = 5\n")
-    assert "In the report below x0 is x1, x1 is x2." in text  # compare() names them x0, x1
+    assert "In the report below" not in text and "x0" not in text  # the report uses x1, x2
+    assert "Gradient of f at x1 = 2, x2 = 5" in text
+    # d/dx1 (ln x1 + x1·x2 - sin x2) = 1/x1 + x2, d/dx2 = x1 - cos x2, in the user's names
+    assert "SymPy gradient: [x2 + 1/x1, x1 - cos(x2)]" in text
     for method in ("AD (forward mode)", "SymPy (symbolic)", "central difference", "complex step"):
         assert method in text
     assert "[11/2, 2 - cos(5)]" in text
@@ -298,6 +301,7 @@ def test_check_json_has_every_method_against_the_reference(capsys):
     document = json.loads(text)
     assert {"ad", "symbolic", "numeric", "point", "value"} <= set(document)
     assert document["variables"] == ["x1", "x2"] and document["at"] == {"x1": 2.0, "x2": 5.0}
+    assert document["names"] == ["x1", "x2"]
     assert close(document["value"], SURVEY_VALUE)
     assert all(close(a, b) for a, b in zip(document["ad"]["value"], SURVEY_GRADIENT, strict=True))
     x1, x2 = sympy.symbols("x1 x2")
@@ -310,6 +314,12 @@ def test_check_json_has_every_method_against_the_reference(capsys):
 def test_check_one_variable_and_other_formats(capsys):
     code, text, _ = call(["check", "t^t", "--at", "t=2", "--format", "json"], capsys)
     assert code == 0 and close(json.loads(text)["ad"]["value"], 4 * math.log(2) + 4)
+    t = sympy.Symbol("t")
+    assert sympy.simplify(sympy.sympify(json.loads(text)["symbolic"]["formula"])
+                          - sympy.diff(t ** t, t)) == 0  # written in t, not x
+    code, text, _ = call(["check", "x^2*y^3", "--at", "x=1,y=3", "--wrt", "y"], capsys)
+    # d/dy (x²y³) = 3x²y², with x = 1 put in: 3*y**2
+    assert code == 0 and "SymPy derivative: 3*y**2" in text and "Derivative of f at y = 3" in text
     code, text, _ = call(["check", "x^2*y", "--at", "x=1,y=3", "--wrt", "y", "--format", "csv"], capsys)
     rows = list(csv.reader(io.StringIO(text)))
     assert code == 0 and rows[0][:2] == ["method", "value"] and float(rows[1][1]) == 1.0

@@ -377,3 +377,68 @@ def test_markdown_text_and_csv(wrong_report):
 def test_unknown_format():
     with pytest.raises(InputError):
         compare(lambda x: x * x, 1.0, symbolic=False, methods=[]).table("pdf")
+
+
+# -- names= ------------------------------------------------------------------------
+
+
+def test_names_reach_the_formula_the_labels_the_heading_and_the_json():
+    x1, x2 = sympy.symbols("x1 x2", real=True)
+    by_hand = [sympy.diff(sympy.log(x1) + x1 * x2 - sympy.sin(x2), v) for v in (x1, x2)]
+    r = compare(canonical, [2.0, 5.0], names=["x1", "x2"], methods=["central"],
+                expected=lambda v: [1 / v[0] + v[1], v[0] + dd.cos(v[1])])
+    assert [sympy.simplify(d - e) for d, e in zip(r.symbolic.derivative, by_hand)] == [0, 0]
+    assert r.symbolic.text == "[x2 + 1/x1, x1 - cos(x2)]"
+    assert r.expected.first.name == "∂f/∂x2"  # the user's x2, the second component
+    text = r.to_text()
+    assert "Gradient of canonical at x1 = 2, x2 = 5" in text and "first: ∂f/∂x2:" in text
+    assert "x[1]" not in text and "x0" not in text
+    data = json.loads(r.to_json())
+    assert data["names"] == ["x1", "x2"]
+    assert data["expected"]["first_mismatch"]["name"] == "∂f/∂x2"
+    assert data["symbolic"]["formula"] == "[x2 + 1/x1, x1 - cos(x2)]"
+
+
+def test_names_for_a_derivative_and_a_jacobian():
+    r = compare(lambda t: t ** 3, 2.0, names=["t"], methods=["central"], expected=13.0)
+    assert r.symbolic.text == "3*t**2" and r.expected.first.name == "f'(t)"
+    # Jacobian of (a·b, a + b²) at (1, 2): [[2, 1], [1, 4]]; the hand value is wrong at [1][1]
+    r = compare(lambda v: [v[0] * v[1], v[0] + v[1] ** 2], [1.0, 2.0], names=["a", "b"],
+                methods=["central"], expected=[[2.0, 1.0], [1.0, 5.0]])
+    assert r.expected.first.name == "∂f[1]/∂b"
+    assert r.symbolic.text == "[[b, a], [1, 2*b]]"
+
+
+def test_names_of_a_matrix_point_follow_the_flat_order():
+    r = compare(lambda m: m[0, 0] * m[1, 1], [[1.0, 2.0], [3.0, 4.0]],
+                names=["p", "q", "r", "s"], methods=["central"],
+                expected=[[4.0, 0.0], [0.0, 3.0]])
+    assert r.expected.first.name == "∂f/∂s"  # d(p·s)/ds = p = 1, not 3
+
+
+def test_names_without_symbolic_and_without_names():
+    r = compare(canonical, [2.0, 5.0], names=["x1", "x2"], symbolic=False, methods=[])
+    assert json.loads(r.to_json())["names"] == ["x1", "x2"]
+    plain = compare(canonical, [2.0, 5.0], methods=[])
+    assert json.loads(plain.to_json())["names"] is None
+    assert plain.symbolic.text == "[x1 + 1/x0, x0 - cos(x1)]"
+
+
+@pytest.mark.parametrize("names, words", [
+    (["x1"], "1 name(s) but the point has 2"),
+    (["x1", "x2", "x3"], "3 name(s)"),
+    (["x1", "x-2"], "valid identifiers"),
+    (["x1", ""], "valid identifiers"),
+    (["x", "x"], "distinct"),
+    ("x1", "sequence of names"),
+])
+def test_bad_names_are_input_errors_before_anything_runs(names, words):
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        return canonical(v)
+
+    with pytest.raises(InputError, match=re.escape(words)):
+        compare(f, [2.0, 5.0], names=names)
+    assert calls == []

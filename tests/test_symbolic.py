@@ -8,6 +8,7 @@ digits).
 from __future__ import annotations
 
 import math
+import re
 
 import mpmath
 import numpy as np
@@ -415,3 +416,53 @@ def test_compare_on_batchnorm_has_a_symbolic_column_matching_sympy():
             reference = float(sympy.diff(loss, M[i, j]).evalf(30, subs=at))
             assert r.symbolic_row.value[i, j] == pytest.approx(reference, rel=1e-14, abs=1e-15)
     assert r.ad.abs_error < 1e-13
+
+
+# -- names= ------------------------------------------------------------------------
+
+
+def test_names_become_the_symbols_of_the_gradient():
+    x1, x2 = sympy.symbols("x1 x2", real=True)
+    by_hand = sympy.log(x1) + x1 * x2 - sympy.sin(x2)
+    s = symbolic_derivative(canonical, [2.0, 5.0], names=["x1", "x2"])
+    assert list(s.symbols) == [x1, x2]
+    assert [sympy.simplify(d - sympy.diff(by_hand, v)) for d, v in zip(s.derivative, (x1, x2))] \
+        == [0, 0]
+    assert s.text == "[x2 + 1/x1, x1 - cos(x2)]"
+    assert "x_{0}" not in s.latex and "x_{2}" in s.latex
+    assert [sympy.simplify(e - r) for e, r in zip(s.exact, (sympy.Rational(11, 2),
+                                                           2 - sympy.cos(5)))] == [0, 0]
+
+
+def test_names_for_a_scalar_and_a_matrix_point_in_flat_order():
+    t = sympy.Symbol("t", real=True)
+    s = symbolic_derivative(lambda x: x ** 3, 2.0, names=("t",))
+    assert s.symbols == t and s.derivative == 3 * t ** 2 and s.exact == 12
+    symbols, expr, _ = symbolic_function(lambda m: m[0, 1] * m[1, 0], [[1.0, 2.0], [3.0, 4.0]],
+                                         names=["a", "b", "c", "d"])
+    assert expr == sympy.Symbol("b", real=True) * sympy.Symbol("c", real=True)
+    assert symbols.shape == (2, 2) and str(symbols[1, 1]) == "d"
+
+
+def test_names_in_a_forked_process():
+    s = symbolic_derivative(canonical, [2.0, 5.0], names=["u", "w"], isolation="process")
+    assert s.text == "[w + 1/u, u - cos(w)]"
+
+
+@pytest.mark.parametrize("names, words", [
+    (["x1"], "1 name(s) but the point has 2"),
+    (["x1", "x2", "x3"], "3 name(s) but the point has 2"),
+    (["x 1", "x2"], "valid identifiers"),
+    (["1x", "x2"], "valid identifiers"),
+    (["x1", 2], "valid identifiers"),
+    (["x1", "x1"], "distinct"),
+    ("x1", "sequence of names"),
+    (5, "sequence of names"),
+])
+def test_bad_names_are_input_errors(names, words):
+    with pytest.raises(InputError, match=re.escape(words)):
+        symbolic_derivative(canonical, [2.0, 5.0], names=names)
+
+
+def test_without_names_the_symbols_are_still_x0_x1():
+    assert symbolic_derivative(canonical, [2.0, 5.0]).text == "[x1 + 1/x0, x0 - cos(x1)]"
