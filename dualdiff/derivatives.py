@@ -67,7 +67,7 @@ def grad(f: Callable[[Any], Any], x: Any) -> Any:
     """
     _check_callable(f, "grad")
     x = _array_point(x, "grad", "Perhaps you meant derivative(f, x)?")
-    n, tag = int(np.prod(_shape(x))), new_tag()
+    n, tag = _size(x), new_tag()
     value, tangent = _output(f(_new(x, _seeds(x, n), tag)), tag, n, "grad")
     if np.ndim(value) != 0:
         raise InputError(
@@ -232,6 +232,10 @@ def _array_point(x: Any, caller: str, hint: str) -> Any:
 
 def _shape(x: Any) -> tuple[int, ...]:
     return np.shape(x.primal) if isinstance(x, Dual) else x.shape
+
+
+def _size(x: Any) -> int:
+    return x.size if type(x) is np.ndarray else int(np.prod(_shape(x)))
 
 
 def _seeds(x: Any, n: int) -> np.ndarray:

@@ -411,8 +411,11 @@ class Dual:
         p = self.primal
         if type(index) is int and type(p) is np.ndarray:  # x[i], the common case
             t = self.tangent
-            if type(t) is np.ndarray and t.shape == p.shape:
-                return _new(_plain(p[index]), _plain(t[index]), self.tag)
+            if type(t) is np.ndarray:
+                if t.shape == p.shape:
+                    return _new(_plain(p[index]), _plain(t[index]), self.tag)
+                if t.shape[1:] == p.shape:  # x[i] inside grad/jacobian: k directions
+                    return _new(_plain(p[index]), t[:, index], self.tag)
         if isinstance(index, Dual) or (isinstance(index, tuple) and any(
                 isinstance(i, Dual) for i in index)):
             raise InputError("an index cannot be a Dual: index with integers, slices or masks")
