@@ -65,6 +65,7 @@ def test_example_runs_with_only_the_core_dependencies(path, monkeypatch, tmp_pat
     for extra in ("tabulate", "matplotlib", "graphviz"):  # the optional extras: importing them now fails
         monkeypatch.setitem(sys.modules, extra, None)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # as `python examples/NAME.py` does: _display is found
     runpy.run_path(str(path), run_name="__main__")
     out = capsys.readouterr().out
     assert len(out.splitlines()) >= 8
