@@ -92,7 +92,7 @@ def jacobian(f: Callable[[Any], Any], x: Any) -> Any:
     _check_callable(f, "jacobian")
     x = _array_point(x, "jacobian", "Perhaps you meant derivative(f, x)?")
     shape = _shape(x)
-    n, tag = int(np.prod(shape)), new_tag()
+    n, tag = _size(x), new_tag()
     value, tangent = _output(f(_new(x, _seeds(x, n), tag)), tag, n, "jacobian")
     return _result(np.moveaxis(tangent, 0, -1).reshape(np.shape(value) + shape))
 
@@ -235,6 +235,7 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 
 def _size(x: Any) -> int:
+    """The number of elements of the point x (an ndarray or an array Dual)."""
     return x.size if type(x) is np.ndarray else int(np.prod(_shape(x)))
 
 
