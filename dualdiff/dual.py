@@ -38,6 +38,7 @@ from typing import Any, Callable, NoReturn
 
 import numpy as np
 
+from .backend import DualSlots, new_instance, speedups
 from .errors import DomainError, DualConversionError, InputError, UnsupportedOperationError
 from .functions import GENERIC, float_partials, real_or_domain_error, register
 from .rules import RULES, UFUNCS, Rule
@@ -106,7 +107,7 @@ def _plain(x: Any) -> Any:
     return x
 
 
-class Dual:
+class Dual(DualSlots):
     """A dual number: ``primal + tangent·ε`` with ``ε² = 0``.
 
     Comparisons (``<``, ``<=``, ``>``, ``>=``, ``==``, ``!=``) compare primals
@@ -119,7 +120,7 @@ class Dual:
     (Dual(9.0, 6.0), True)
     """
 
-    __slots__ = ("primal", "tangent", "tag")
+    __slots__ = ()  # primal, tangent, tag: see dualdiff.backend
 
     def __init__(self, primal: Any, tangent: Any = 0.0, *, tag: int = 0) -> None:
         if type(primal) is float and type(tangent) is float:  # two floats: nothing to check
@@ -196,7 +197,15 @@ class Dual:
 
     __hash__ = None  # type: ignore[assignment]  # equality is on the primal only
 
+    def __reduce__(self) -> tuple:
+        # copy and pickle: the slots may live in the compiled base, which the
+        # default protocol does not see.
+        return _new, (self.primal, self.tangent, self.tag)
+
     # -- arithmetic: the hot path, by hand ----------------------------------
+    # These methods are the reference implementation. With the compiled fast
+    # path (dualdiff.backend) they are removed from the class after it is made,
+    # and the compiled operators call them for everything but floats.
     # The float fast path: a Dual with a float primal and a float/int constant,
     # or two Duals of the same tag with float primals. Results are built inline
     # (object.__new__ and the three slots, what _new does, without its call:
@@ -625,7 +634,7 @@ def _as_primal(value: Any, what: str) -> Any:
     return array.astype(float) if array.dtype.kind in "iu" else array
 
 
-_object_new = object.__new__
+_object_new = new_instance
 
 
 def _new(primal: Any, tangent: Any, tag: int) -> Dual:
@@ -908,7 +917,25 @@ for _rule, _method in _UNARY.items():
 Dual.arcsin, Dual.arccos, Dual.arctan = Dual.asin, Dual.acos, Dual.atan
 Dual.conjugate = Dual.conj = lambda self: self  # real Duals: np.conj on object arrays
 
-register(Dual, _implementation, inline=True)  # the generic functions' float fast path
+#: The Python arithmetic of the Dual (the methods above): the whole of it in pure
+#: Python, the fallback of the compiled operators otherwise.
+PYTHON_ARITHMETIC: dict[str, Callable[..., Any]] = {
+    name: Dual.__dict__[name] for name in (
+        "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+        "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__neg__")
+}
+if speedups is not None:
+    speedups.install(Dual, PYTHON_ARITHMETIC)
+    for _name in PYTHON_ARITHMETIC:
+        delattr(Dual, _name)  # the compiled base's operators take over
+
+
+def _kernel(rule: Rule) -> Callable[[Dual], Dual | None] | None:
+    """The compiled float fast path of a one-argument rule, if it has one (dualdiff.kernels)."""
+    return speedups.kernel(rule.name) if speedups is not None else None
+
+
+register(Dual, _implementation, inline=True, kernels=_kernel)  # the generic functions' float fast path
 
 # Questions about the shape have the primal's answer.
 ARRAY_FUNCTIONS[np.shape] = lambda a: np.shape(a.primal) if isinstance(a, Dual) else np.shape(a)

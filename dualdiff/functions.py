@@ -31,6 +31,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from .backend import new_instance
 from .errors import DomainError, InputError, NotAnalyticError
 from .rules import RULES, Rule, fn
 
@@ -52,9 +53,14 @@ GENERIC: dict[str, Callable[..., Any]] = {}
 #: handle inline (the Dual; see ``register(..., inline=True)`` and make_generic).
 _INLINE: type | None = None
 
+#: rule name -> [kernel or None]: the compiled float fast path of that rule, if
+#: any (a list, so the generic functions made before the registration see it).
+_KERNELS: dict[str, list] = {}
+
 
 def register(cls: type, factory: Callable[[Rule], Callable[..., Any]], *,
-             inline: bool = False) -> None:
+             inline: bool = False,
+             kernels: Callable[[Rule], Callable[[Any], Any] | None] | None = None) -> None:
     """Route every generic function to ``factory(rule)(*args)`` when an argument is a ``cls``.
 
     The factory is called once per rule; the implementation it returns gets all
@@ -67,6 +73,11 @@ def register(cls: type, factory: Callable[[Rule], Callable[..., Any]], *,
     instead of two); ``cls`` must have the slots ``primal``, ``tangent``, ``tag``
     and no ``__init__`` work to skip. Anything unusual (a domain error, an
     overflow, an inf or nan partial) still goes to ``factory(rule)``.
+
+    ``kernels`` (with ``inline=True``): ``kernels(rule)`` is None or a compiled
+    function doing the same as the inline path on a ``cls`` (see
+    :mod:`dualdiff.kernels`), which then replaces it: it returns the result, or
+    None where ``factory(rule)`` must decide.
     """
     global _INLINE
     _FACTORIES[cls] = factory
@@ -74,6 +85,8 @@ def register(cls: type, factory: Callable[[Rule], Callable[..., Any]], *,
         table[cls] = factory(RULES[name])
     if inline:
         _INLINE = cls
+        for name, kernel in _KERNELS.items():
+            kernel[0] = kernels(RULES[name]) if kernels is not None else None
 
 
 def _implementation_for(rule: Rule, table: dict, tx: type) -> Callable[..., Any] | None:
@@ -168,6 +181,7 @@ def make_generic(rule: Rule) -> Callable[..., Any]:
 
     if rule.arity == 1:
         float_partial = float_partials(rule)[0]
+        kernel = _KERNELS.setdefault(rule.name, [None])
 
         def generic(x):
             tx = type(x)
@@ -178,20 +192,26 @@ def make_generic(rule: Rule) -> Callable[..., Any]:
                     raise _domain_error(rule, (x,)) from None
                 except OverflowError:
                     return ieee(rule, x)
-            if tx is _INLINE and type(x.primal) is float:
-                # Float fast path of the Dual: the chain rule here, with the
-                # rule's float partial; the unusual cases fall through to the
-                # Dual's own method (the table), which handles them all.
-                p = x.primal
-                try:
-                    v = real(p)
-                    d = float_partial(p, v)
-                except (ValueError, ZeroDivisionError, OverflowError):
-                    d = None
-                if d is not None and d - d == 0.0:  # a finite partial
-                    result = _object_new(tx)
-                    result.primal, result.tangent, result.tag = v, x.tangent * d, x.tag
-                    return result
+            if tx is _INLINE:
+                compiled = kernel[0]
+                if compiled is not None:  # the same steps as below, in C
+                    result = compiled(x)
+                    if result is not None:
+                        return result
+                elif type(x.primal) is float:
+                    # Float fast path of the Dual: the chain rule here, with the
+                    # rule's float partial; the unusual cases fall through to the
+                    # Dual's own method (the table), which handles them all.
+                    p = x.primal
+                    try:
+                        v = real(p)
+                        d = float_partial(p, v)
+                    except (ValueError, ZeroDivisionError, OverflowError):
+                        d = None
+                    if d is not None and d - d == 0.0:  # a finite partial
+                        result = _object_new(tx)
+                        result.primal, result.tangent, result.tag = v, x.tangent * d, x.tag
+                        return result
             implementation = table.get(tx) or _implementation_for(rule, table, tx)
             if implementation is not None:
                 return implementation(x)
@@ -273,7 +293,7 @@ def float_partials(rule: Rule) -> tuple:
     return partials
 
 
-_object_new = object.__new__
+_object_new = new_instance
 
 
 def _install() -> None:

@@ -55,6 +55,7 @@ from typing import Any, Callable, Union
 
 import numpy as np
 
+from .backend import new_instance
 from .dual import Dual, new_tag
 from .errors import InputError, NonFiniteWarning, TieWarning, TraceWarning
 from .functions import GENERIC, register
@@ -220,7 +221,7 @@ class Traced(Dual):
         return super().__array_ufunc__(ufunc, method, *inputs, **kwargs)
 
 
-_object_new = object.__new__
+_object_new = new_instance
 
 
 def _traced(primal: Any, tangent: Any, tag: int, node: int, recorder: "Recorder") -> Traced:
