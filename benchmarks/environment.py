@@ -39,6 +39,16 @@ def _commit() -> str:
                                  else "")
 
 
+def _fast_path() -> str:
+    from dualdiff import backend
+
+    if backend.COMPILED:
+        return "compiled (dualdiff._speedups)"
+    if os.environ.get("DUALDIFF_PURE_PYTHON", "") not in ("", "0"):
+        return "pure Python (DUALDIFF_PURE_PYTHON is set)"
+    return "pure Python (the C extension was not built at install time)"
+
+
 def _timer_overhead() -> float:
     """Seconds the timing loop itself costs per call (an empty call), not subtracted."""
     timer = timeit.Timer(lambda: None)
@@ -51,6 +61,7 @@ def environment() -> dict[str, str]:
 
     info = machine_info()
     info["dualdiff"] = f"{dualdiff.__version__} (commit {_commit()})"
+    info["dualdiff fast path"] = _fast_path()
     peers = [f"{p} {v}" for p in PEERS if (v := _version(p))]
     missing = [p for p in PEERS if not _version(p)]
     info["peers"] = ", ".join(peers) or "none"
