@@ -24,6 +24,12 @@ method (``d.sin()``, also what NumPy calls for object arrays), and
 written by hand, for speed and for the care ``**`` needs (see
 :data:`dualdiff.rules.EXCEPTIONS`).
 
+Where the C extension was built (:mod:`dualdiff.backend`), the Dual's base
+class does the float case of those operators in C, and the generic functions
+call a C kernel generated from each rule (:mod:`dualdiff.kernels`); the Python
+methods here remain the reference and handle every other case, with the same
+results bit for bit.
+
 Nested Duals carry a *tag*: each :func:`~dualdiff.derivative` call makes a new,
 larger tag, and a Dual with a smaller tag is a constant to one with a larger
 tag, so nested derivatives do not confuse their perturbations.

@@ -261,7 +261,8 @@ def _docstring(rule: Rule) -> str:
 # (sin' calls math.cos directly). Nothing is written twice: the rows stay the only
 # formulas. Where a float function raises (outside its domain, on overflow) the
 # generic one gives inf or nan instead, so callers fall back to the generic
-# partial there (see dual._float_partial).
+# partial there (see dual._unary_method). dualdiff.kernels translates the same
+# partials into C for the compiled fast path.
 
 #: fn on floats: every name of :data:`fn`, bound to the rule's ``real`` function.
 float_fn = types.SimpleNamespace()
