@@ -220,8 +220,9 @@ def _seconds(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dualdiff`` command."""
-    from . import __version__
+    from . import __version__, backend
 
+    fast_path = "compiled fast path" if backend.COMPILED else "pure Python"
     survey = {"survey": SURVEY}
     parser = _Parser(
         prog="dualdiff",
@@ -230,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"dualdiff {__version__}")
+    parser.add_argument("--version", action="version", version=f"dualdiff {__version__} ({fast_path})")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error (for bug reports)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", required=True,
                                      parser_class=_Parser)

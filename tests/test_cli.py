@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 import sympy
 
+from dualdiff import backend
 from dualdiff.cli import main
 from dualdiff.rules import RULES
 
@@ -378,7 +379,8 @@ def test_the_diff_help_example_is_the_real_output(capsys):
 
 def test_version(capsys):
     code, text, _ = call(["--version"], capsys)
-    assert code == 0 and text.strip() == f"dualdiff {installed_version('dualdiff')}"
+    fast_path = "compiled fast path" if backend.COMPILED else "pure Python"
+    assert code == 0 and text.strip() == f"dualdiff {installed_version('dualdiff')} ({fast_path})"
 
 
 def test_points_are_listed_in_the_order_given(capsys):
