@@ -157,3 +157,16 @@ def test_subclasses_still_take_the_python_methods():
     t = dd.trace(lambda a, b: a * b + a / b - b ** 2.0, 2.0, 5.0)
     assert [n.rule.name for n in t.nodes if n.rule is not None] == [
         "multiply", "divide", "add", "power", "subtract"]
+
+
+def test_a_partial_that_is_not_plain_arithmetic_of_libm_functions_gets_no_kernel():
+    rules = dd.rules.RULES
+    for name in ("sigmoid", "softplus", "relu", "cbrt", "abs", "sign"):
+        assert name not in kernels.KERNEL_RULES, name
+    with pytest.raises(kernels._Untranslatable):
+        kernels.partial_c(rules["sigmoid"])  # v * fn.sigmoid(-x): sigmoid is not in libm
+    # Python's grouping survives: (1 - x)(1 + x), not 1 - x*1 + x.
+    assert kernels.partial_c(rules["atanh"]) == "DIV(1.0, ((1.0 - x) * (1.0 + x)))"
+    # A computed constant is written exactly (hexadecimal float literal).
+    assert float.fromhex(kernels.partial_c(rules["log2"]).split("* ")[1].rstrip("))")) == \
+        dd.rules.LN2
