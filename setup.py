@@ -9,8 +9,9 @@ import os
 
 from setuptools import Extension, setup
 
-# No fused multiply-add: the compiled fast path must round as Python does.
-FLAGS = [] if os.name == "nt" else ["-O2", "-ffp-contract=off"]
+# No fused multiply-add and no fast-math (whatever CFLAGS say): the compiled fast
+# path must round as Python does and see infinities and NaNs.
+FLAGS = [] if os.name == "nt" else ["-O2", "-fno-fast-math", "-ffp-contract=off"]
 
 setup(
     ext_modules=[
@@ -19,6 +20,9 @@ setup(
             sources=["dualdiff/_speedups.c"],
             depends=["dualdiff/_kernels.h"],
             extra_compile_args=FLAGS,
+            # -ffast-math at link time would also link crtfastmath, which sets
+            # flush-to-zero for the whole process, Python's own floats included.
+            extra_link_args=[] if os.name == "nt" else ["-fno-fast-math"],
             optional=True,
         )
     ]
