@@ -480,6 +480,31 @@ kernel_names(PyObject *module, PyObject *unused)
     return names;
 }
 
+/* new(primal, tangent, tag): a Dual without validation (dual._new, in C). */
+static PyObject *
+new_dual(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    DualObject *r;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "new() takes exactly 3 arguments (primal, tangent, tag)");
+        return NULL;
+    }
+    if (DualType == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "new() before install()");
+        return NULL;
+    }
+    r = (DualObject *)DualType->tp_alloc(DualType, 0);
+    if (r == NULL)
+        return NULL;
+    Py_INCREF(args[0]);
+    r->primal = args[0];
+    Py_INCREF(args[1]);
+    r->tangent = args[1];
+    Py_INCREF(args[2]);
+    r->tag = args[2];
+    return (PyObject *)r;
+}
+
 /* ---- install -------------------------------------------------------------------- */
 
 static PyObject *
@@ -514,6 +539,8 @@ static PyMethodDef module_methods[] = {
     {"install", install, METH_VARARGS,
      PyDoc_STR("install(Dual, methods): the class whose float values take the fast path, "
                "and its Python methods (__add__, __radd__, ...) for every other case.")},
+    {"new", (PyCFunction)(void (*)(void))new_dual, METH_FASTCALL,
+     PyDoc_STR("new(primal, tangent, tag): a Dual without validation (the hot path's constructor).")},
     {"kernel", kernel, METH_O,
      PyDoc_STR("kernel(name): the compiled chain rule of the rule called name, or None.")},
     {"kernel_names", kernel_names, METH_NOARGS,
