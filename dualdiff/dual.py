@@ -205,8 +205,9 @@ class Dual(DualSlots):
 
     def __reduce__(self) -> tuple:
         # copy and pickle: the slots may live in the compiled base, which the
-        # default protocol does not see.
-        return _new, (self.primal, self.tangent, self.tag)
+        # default protocol does not see. _rebuild, not _new: a pickle must load
+        # where the compiled module is missing too.
+        return _rebuild, (self.primal, self.tangent, self.tag)
 
     # -- arithmetic: the hot path, by hand ----------------------------------
     # These methods are the reference implementation. With the compiled fast
@@ -654,6 +655,11 @@ def _new(primal: Any, tangent: Any, tag: int) -> Dual:
 
 if speedups is not None:
     _new = speedups.new  # noqa: F811 -- the same, compiled (one call, no attribute stores)
+
+
+def _rebuild(primal: Any, tangent: Any, tag: int) -> Dual:
+    """Unpickle a Dual (see Dual.__reduce__)."""
+    return _new(primal, tangent, tag)
 
 
 def full_tangent(d: Dual) -> Any:
