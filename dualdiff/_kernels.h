@@ -3,235 +3,67 @@
  * operations; 0 where the Python fast path would raise or leave (see kernels.py). */
 
 /* exp: v = math.exp(x), partial v */
-static int kernel_exp(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = exp(x);
-    if (!isfinite(v)) return 0;
-    double d = v;
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(exp, exp(x), v)
 
 /* expm1: v = math.expm1(x), partial fn.exp(x) */
-static int kernel_expm1(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = expm1(x);
-    if (!isfinite(v)) return 0;
-    double d = CALL(exp(x));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(expm1, expm1(x), CALL(exp(x)))
 
 /* log: v = math.log(x), partial 1.0 / x */
-static int kernel_log(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = log(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, x);
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(log, log(x), DIV(1.0, x))
 
 /* log1p: v = math.log1p(x), partial 1.0 / (1.0 + x) */
-static int kernel_log1p(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = log1p(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, (1.0 + x));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(log1p, log1p(x), DIV(1.0, (1.0 + x)))
 
 /* log2: v = math.log2(x), partial 1.0 / (x * LN2) */
-static int kernel_log2(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = log2(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, (x * 0x1.62e42fefa39efp-1));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(log2, log2(x), DIV(1.0, (x * 0x1.62e42fefa39efp-1)))
 
 /* log10: v = math.log10(x), partial 1.0 / (x * LN10) */
-static int kernel_log10(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = log10(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, (x * 0x1.26bb1bbb55516p+1));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(log10, log10(x), DIV(1.0, (x * 0x1.26bb1bbb55516p+1)))
 
 /* sqrt: v = math.sqrt(x), partial 0.5 / v */
-static int kernel_sqrt(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = sqrt(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(0.5, v);
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(sqrt, sqrt(x), DIV(0.5, v))
 
 /* sin: v = math.sin(x), partial fn.cos(x) */
-static int kernel_sin(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = sin(x);
-    if (!isfinite(v)) return 0;
-    double d = CALL(cos(x));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(sin, sin(x), CALL(cos(x)))
 
 /* cos: v = math.cos(x), partial -fn.sin(x) */
-static int kernel_cos(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = cos(x);
-    if (!isfinite(v)) return 0;
-    double d = -(CALL(sin(x)));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(cos, cos(x), -(CALL(sin(x))))
 
 /* tan: v = math.tan(x), partial 1.0 + v * v */
-static int kernel_tan(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = tan(x);
-    if (!isfinite(v)) return 0;
-    double d = (1.0 + (v * v));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(tan, tan(x), (1.0 + (v * v)))
 
 /* asin: v = math.asin(x), partial 1.0 / fn.sqrt((1.0 - x) * (1.0 + x)) */
-static int kernel_asin(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = asin(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, CALL(sqrt(((1.0 - x) * (1.0 + x)))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(asin, asin(x), DIV(1.0, CALL(sqrt(((1.0 - x) * (1.0 + x))))))
 
 /* acos: v = math.acos(x), partial -1.0 / fn.sqrt((1.0 - x) * (1.0 + x)) */
-static int kernel_acos(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = acos(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(-(1.0), CALL(sqrt(((1.0 - x) * (1.0 + x)))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(acos, acos(x), DIV(-(1.0), CALL(sqrt(((1.0 - x) * (1.0 + x))))))
 
 /* atan: v = math.atan(x), partial 1.0 / (1.0 + x * x) */
-static int kernel_atan(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = atan(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, (1.0 + (x * x)));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(atan, atan(x), DIV(1.0, (1.0 + (x * x))))
 
 /* sinh: v = math.sinh(x), partial fn.cosh(x) */
-static int kernel_sinh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = sinh(x);
-    if (!isfinite(v)) return 0;
-    double d = CALL(cosh(x));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(sinh, sinh(x), CALL(cosh(x)))
 
 /* cosh: v = math.cosh(x), partial fn.sinh(x) */
-static int kernel_cosh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = cosh(x);
-    if (!isfinite(v)) return 0;
-    double d = CALL(sinh(x));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(cosh, cosh(x), CALL(sinh(x)))
 
 /* tanh: v = math.tanh(x), partial 1.0 / fn.power(fn.cosh(x), 2) */
-static int kernel_tanh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = tanh(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, POW(CALL(cosh(x)), 2.0));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(tanh, tanh(x), DIV(1.0, POW(CALL(cosh(x)), 2.0)))
 
 /* asinh: v = math.asinh(x), partial 1.0 / fn.sqrt(x * x + 1.0) */
-static int kernel_asinh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = asinh(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, CALL(sqrt(((x * x) + 1.0))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(asinh, asinh(x), DIV(1.0, CALL(sqrt(((x * x) + 1.0)))))
 
 /* acosh: v = math.acosh(x), partial 1.0 / (fn.sqrt(x - 1.0) * fn.sqrt(x + 1.0)) */
-static int kernel_acosh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = acosh(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, (CALL(sqrt((x - 1.0))) * CALL(sqrt((x + 1.0)))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(acosh, acosh(x), DIV(1.0, (CALL(sqrt((x - 1.0))) * CALL(sqrt((x + 1.0))))))
 
 /* atanh: v = math.atanh(x), partial 1.0 / ((1.0 - x) * (1.0 + x)) */
-static int kernel_atanh(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = atanh(x);
-    if (!isfinite(v)) return 0;
-    double d = DIV(1.0, ((1.0 - x) * (1.0 + x)));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(atanh, atanh(x), DIV(1.0, ((1.0 - x) * (1.0 + x))))
 
 /* erf: v = math.erf(x), partial TWO_OVER_SQRT_PI * fn.exp(-(x * x)) */
-static int kernel_erf(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = erf(x);
-    if (!isfinite(v)) return 0;
-    double d = (0x1.20dd750429b6dp+0 * CALL(exp(-((x * x)))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(erf, erf(x), (0x1.20dd750429b6dp+0 * CALL(exp(-((x * x))))))
 
 /* erfc: v = math.erfc(x), partial -TWO_OVER_SQRT_PI * fn.exp(-(x * x)) */
-static int kernel_erfc(double x, double *value, double *partial) {
-    int bad = 0;
-    double v = erfc(x);
-    if (!isfinite(v)) return 0;
-    double d = (-(0x1.20dd750429b6dp+0) * CALL(exp(-((x * x)))));
-    *value = v;
-    *partial = d;
-    return !bad && isfinite(d);
-}
+KERNEL(erfc, erfc(x), (-(0x1.20dd750429b6dp+0) * CALL(exp(-((x * x))))))
 
 static const Kernel KERNELS[] = {
     {"exp", kernel_exp},

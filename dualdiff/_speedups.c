@@ -395,6 +395,20 @@ powered(double a, double b, int *bad)
 #define CALL(e) checked((e), &bad)
 #define DIV(a, b) divided((a), (b), &bad)
 #define POW(a, b) powered((a), (b), &bad)
+
+/* One kernel: v = value, d = partial (both may use x; the partial also v). */
+#define KERNEL(name, value_expression, partial_expression)                  \
+    static int kernel_##name(double x, double *value, double *partial)     \
+    {                                                                       \
+        int bad = 0;                                                        \
+        double v = (value_expression), d;                                   \
+        if (!isfinite(v))                                                   \
+            return 0;                                                       \
+        d = (partial_expression);                                           \
+        *value = v;                                                         \
+        *partial = d;                                                       \
+        return !bad && isfinite(d);                                         \
+    }
 #include "_kernels.h"
 
 typedef struct {
@@ -538,7 +552,7 @@ install(PyObject *module, PyObject *args)
 static PyMethodDef module_methods[] = {
     {"install", install, METH_VARARGS,
      PyDoc_STR("install(Dual, methods): the class whose float values take the fast path, "
-               "and its Python methods (__add__, __radd__, ...) for every other case.")},
+               "and its Python methods named in METHODS (__add__, ...) for every other case.")},
     {"new", (PyCFunction)(void (*)(void))new_dual, METH_FASTCALL,
      PyDoc_STR("new(primal, tangent, tag): a Dual without validation (the hot path's constructor).")},
     {"kernel", kernel, METH_O,
@@ -562,6 +576,28 @@ PyInit__speedups(void)
     module = PyModule_Create(&speedups_module);
     if (module == NULL)
         return NULL;
+    {
+        PyObject *names = PyTuple_New(N_FALLBACKS);
+        int i;
+        if (names == NULL) {
+            Py_DECREF(module);
+            return NULL;
+        }
+        for (i = 0; i < N_FALLBACKS; i++) {
+            PyObject *name = PyUnicode_FromString(FALLBACK_NAMES[i]);
+            if (name == NULL) {
+                Py_DECREF(names);
+                Py_DECREF(module);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(names, i, name);
+        }
+        if (PyModule_AddObject(module, "METHODS", names) < 0) {
+            Py_DECREF(names);
+            Py_DECREF(module);
+            return NULL;
+        }
+    }
     Py_INCREF(&DualBaseType);
     if (PyModule_AddObject(module, "DualBase", (PyObject *)&DualBaseType) < 0) {
         Py_DECREF(&DualBaseType);

@@ -933,17 +933,12 @@ for _rule, _method in _UNARY.items():
 Dual.arcsin, Dual.arccos, Dual.arctan = Dual.asin, Dual.acos, Dual.atan
 Dual.conjugate = Dual.conj = lambda self: self  # real Duals: np.conj on object arrays
 
-#: The Python arithmetic of the Dual (the methods above): the whole of it in pure
-#: Python, the fallback of the compiled operators otherwise.
-PYTHON_ARITHMETIC: dict[str, Callable[..., Any]] = {
-    name: Dual.__dict__[name] for name in (
-        "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-        "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__neg__")
-}
 if speedups is not None:
-    speedups.install(Dual, PYTHON_ARITHMETIC)
-    for _name in PYTHON_ARITHMETIC:
-        delattr(Dual, _name)  # the compiled base's operators take over
+    # The Python operators above become the fallback of the compiled ones
+    # (speedups.METHODS names those it covers), which then take over.
+    speedups.install(Dual, {name: Dual.__dict__[name] for name in speedups.METHODS})
+    for _name in speedups.METHODS:
+        delattr(Dual, _name)
 
 
 def _kernel(rule: Rule) -> Callable[[Dual], Dual | None] | None:
